@@ -1,0 +1,83 @@
+/* Diagnostics: "prog: message" on stderr, one line each. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "outfile.h"
+
+static const char *prog = "leakatlas";
+
+void
+err_setprog(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	prog = slash != NULL ? slash + 1 : argv0;
+}
+
+const char *
+err_prog(void)
+{
+	return prog;
+}
+
+void
+err_vwarn(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+err_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+/* Print the message, remove any temporary output file, and exit. */
+void
+err_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vwarn(fmt, ap);
+	va_end(ap);
+	outfile_abort_all();
+	exit(status);
+}
+
+/* A usage error: the message (if any), the hint, exit 2. */
+void
+err_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		err_vwarn(fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	outfile_abort_all();
+	exit(EXIT_USAGE);
+}
+
+void
+err_version(void)
+{
+	printf("%s (%s) %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
+}

@@ -1,0 +1,89 @@
+/* The xmalloc family: die on allocation failure and on size overflow. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "xmalloc.h"
+
+void *
+xmalloc(size_t size)
+{
+	void *p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		err_die(EXIT_DATA, "out of memory (%zu bytes)", size);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (nmemb == 0 || size == 0)
+		nmemb = size = 1;
+	if ((p = calloc(nmemb, size)) == NULL)
+		err_die(EXIT_DATA, "out of memory (%zu x %zu bytes)", nmemb,
+		    size);
+	return p;
+}
+
+void *
+xreallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (nmemb == 0 || size == 0)
+		nmemb = size = 1;
+	if (nmemb > SIZE_MAX / size)
+		err_die(EXIT_DATA, "size overflow (%zu x %zu bytes)", nmemb,
+		    size);
+	if ((p = realloc(ptr, nmemb * size)) == NULL)
+		err_die(EXIT_DATA, "out of memory (%zu x %zu bytes)", nmemb,
+		    size);
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		err_die(EXIT_DATA, "size overflow");
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		err_die(EXIT_DATA, "bad format");
+	*ret = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(*ret, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return n;
+}
