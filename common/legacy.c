@@ -323,6 +323,8 @@ struct frameline {
 	const char	*file;
 	size_t		 filelen;
 	int64_t		 line;
+	uint64_t	 entry;		/* pc - offset: the physical function */
+	int		 hasentry;
 };
 
 struct parser {
@@ -458,9 +460,10 @@ loc_get(struct parser *ps, size_t first, size_t n, uint64_t addr)
 		loc->frames[0].func = intern(ps, hex, strlen(hex));
 		loc->frames[0].file = "";
 	}
+	if (n > 0)
+		loc->address = ps->fl[first].pc;	/* the innermost */
 	for (i = 0; i < n; i++) {
 		f = &ps->fl[first + i];
-		loc->address = f->pc;
 		if (f->funclen == 0) {
 			snprintf(hex, sizeof(hex), "0x%" PRIx64, f->pc);
 			loc->frames[i].func = intern(ps, hex, strlen(hex));
@@ -480,21 +483,31 @@ lv_push(struct parser *ps, const struct prof_loc *loc)
 	ps->lv[ps->nlv++] = loc;
 }
 
+/* Do two frame lines name the same function? */
+static int
+same_func(const struct frameline *a, const struct frameline *b)
+{
+	return a == b || (a->funclen == b->funclen && a->funclen > 0 &&
+	    memcmp(a->func, b->func, a->funclen) == 0);
+}
+
 /*
  * The record's locations, leaf first.  Go prints one frame line per
- * function, innermost first; the inlined functions of one call site share
- * its PC (the return address in the "@" list minus one).  A run of lines
- * with one PC is one location, unless the "@" list repeats that address r
- * times in a row (recursion): then the run is r equal locations.  Leading
- * runtime frames and runtime.goexit, which Go does not print, are left out
- * as Go's own protobuf writer does.  Without any frame lines (old dumps)
- * each address is a location named by its hexadecimal PC.
+ * function, innermost first, as "pc func+offset"; for a function inlined
+ * into another the offset is from the entry of the function it was
+ * inlined into, so pc - offset names the physical function.  Consecutive
+ * lines with one entry form one location (inlined callees first), cut
+ * after each line naming the physical function itself (the run's last
+ * line): a recursive call is a new frame, as Go never inlines recursion.
+ * Leading runtime frames and runtime.goexit, which Go does not print, are
+ * left out, as Go's protobuf writer does.  Without frame lines (old dumps,
+ * or a stack of runtime.goexit alone) each address is a location named by
+ * its hexadecimal PC, the return address minus one, as pprof does.
  */
 static void
 record_locs(struct parser *ps)
 {
-	size_t i, k, j = 0, jj, r, m, g, per;
-	uint64_t pc;
+	size_t i, k, g, start;
 
 	ps->nlv = 0;
 	if (ps->nfl == 0) {
@@ -504,25 +517,16 @@ record_locs(struct parser *ps)
 		return;
 	}
 	for (i = 0; i < ps->nfl; i = k) {
-		pc = ps->fl[i].pc;
-		for (k = i + 1; k < ps->nfl && ps->fl[k].pc == pc; k++)
+		for (k = i + 1; k < ps->nfl && ps->fl[i].hasentry &&
+		    ps->fl[k].hasentry && ps->fl[k].entry == ps->fl[i].entry;
+		    k++)
 			;
-		m = k - i;
-		r = 1;
-		for (jj = j; jj < ps->naddrs; jj++)
-			if (ps->addrs[jj] - 1 == pc || ps->addrs[jj] == pc)
-				break;
-		if (jj < ps->naddrs) {
-			for (r = 1; jj + r < ps->naddrs &&
-			    ps->addrs[jj + r] == ps->addrs[jj]; r++)
-				;
-			j = jj + r;
-			if (r > m || m % r != 0)
-				r = 1;
-		}
-		per = m / r;
-		for (g = 0; g < r; g++)
-			lv_push(ps, loc_get(ps, i + g * per, per, 0));
+		for (start = g = i; g < k; g++)
+			if (same_func(&ps->fl[g], &ps->fl[k - 1])) {
+				lv_push(ps, loc_get(ps, start, g + 1 - start,
+				    0));
+				start = g + 1;
+			}
 	}
 }
 
@@ -715,6 +719,7 @@ parse_frame(struct parser *ps, const char *s, const char *end)
 {
 	struct frameline *f;
 	const char *t, *fn, *fnend, *colon;
+	uint64_t off;
 	int64_t line;
 
 	if (!ps->inrec)
@@ -746,8 +751,11 @@ parse_frame(struct parser *ps, const char *s, const char *end)
 		return perr(ps, ps->lineno, "frame line has no file:line");
 	for (t = fnend; t > fn && t[-1] != '+'; t--)
 		;
-	if (t > fn && parse_hex(t, fnend, &(uint64_t){0}) == fnend)
+	if (t > fn && parse_hex(t, fnend, &off) == fnend && off <= f->pc) {
 		fnend = t - 1;
+		f->entry = f->pc - off;
+		f->hasentry = 1;
+	}
 	for (colon = end; colon > s && colon[-1] != ':'; colon--)
 		;
 	if (colon == s || parse_i64(colon, end, 0, &line) != end)

@@ -431,12 +431,21 @@ check_goroutine(struct buf b, const char *what)
 	is_str(label_str(s, "shard"), "7", N("label shard"));
 	is_str(label_str(s, "worker"), "ingest \"q\"\t\xc3\xa9\xe2\x98\x83",
 	    N("label worker, %q unquoted"));
-	is_int((long long)s->nlocs, 2, N("rec 1: 2 locations"));
-	is_str(s->locs[0]->frames[0].func, "main.recv", N("rec 1 leaf"));
-	is_int(s->locs[0]->frames[0].line, 13, N("rec 1 leaf line"));
+	/*
+	 * main.recv+0x44 at 0x4b4e04 and main.waiter+0x25 at 0x4b4de5 have
+	 * one entry, 0x4b4dc0: recv is inlined into waiter, one location.
+	 */
+	is_int((long long)s->nlocs, 1, N("rec 1: 1 location"));
+	is_int((long long)s->locs[0]->nframes, 2, N("rec 1: 2 frames"));
+	is_str(s->locs[0]->frames[0].func, "main.recv", N("inlined leaf"));
+	is_int(s->locs[0]->frames[0].line, 13, N("inlined leaf line"));
 	is_str(s->locs[0]->frames[0].file, "example.com/gor/main.go",
-	    N("rec 1 leaf file"));
-	is_str(s->locs[1]->frames[0].func, "main.waiter", N("rec 1 root"));
+	    N("inlined leaf file"));
+	is_str(s->locs[0]->frames[1].func, "main.waiter",
+	    N("physical function last"));
+	is_int(s->locs[0]->frames[1].line, 18, N("physical function line"));
+	is_int((long long)s->locs[0]->address, 0x4b4e04,
+	    N("location address: the innermost pc"));
 	s = &p.samples[1];
 	is_int((long long)s->nlabels, 0, N("rec 2: no labels"));
 	is_int(s->values[0], 2, N("rec 2 count"));
@@ -465,19 +474,20 @@ test_goroutine(void)
 }
 
 /*
- * Older runtimes gave inlined frames their call site's PC: one location
- * with several lines, innermost first; with recursion the "@" list repeats
- * the address and the run is split.
+ * Inlined frames: "pc func+offset" where pc - offset is the entry of the
+ * physical function.  Older runtimes gave every inlined frame the call
+ * site's pc; Go 1.19 gives each its own.  A recursive call of the
+ * physical function starts a new location.
  */
 static void
 test_inline(void)
 {
-	struct buf b = mem("goroutine profile: total 4\n"
+	struct buf b = mem("goroutine profile: total 5\n"
 	    "2 @ 0x10 0x20 0x20 0x30\n"
 	    "#\t0xf\tmain.leaf+0x1\ta.go:1\n"
-	    "#\t0x1f\tmain.inl+0x2\ta.go:2\n"
+	    "#\t0x1f\tmain.inl+0x3\ta.go:2\n"
 	    "#\t0x1f\tmain.outer+0x3\ta.go:3\n"
-	    "#\t0x1f\tmain.inl+0x2\ta.go:2\n"
+	    "#\t0x1f\tmain.inl+0x3\ta.go:2\n"
 	    "#\t0x1f\tmain.outer+0x3\ta.go:3\n"
 	    "#\t0x2f\tmain.main+0x4\ta.go:4\n"
 	    "\n"
@@ -487,7 +497,14 @@ test_inline(void)
 	    "#\t0x1f\tmain.outer+0x3\ta.go:3\n"
 	    "#\t0x45\n"
 	    "\n"
-	    "1 @ 0x467ba1\n");
+	    "1 @ 0x467ba1\n"
+	    "\n"
+	    /* two-leaks/heap-0001.txt, Go 1.19.8: fake pcs, one entry */
+	    "1 @ 0x584de5 0x584dbb 0x584d1c 0x596fb6 0x467941\n"
+	    "#\t0x584de4\tbufio.NewReaderSize+0x124\tbufio/bufio.go:57\n"
+	    "#\t0x584dba\tbufio.NewReader+0xfa\t\tbufio/bufio.go:63\n"
+	    "#\t0x584d1b\tnet/http/httptest.NewRequest+0x5b\th.go:44\n"
+	    "#\t0x596fb5\tsvc.JSONRequest+0xd5\tsvc.go:291\n");
 	struct prof p;
 	char err[256];
 	const struct prof_sample *s;
@@ -502,17 +519,27 @@ test_inline(void)
 	is_int((long long)s->locs[1]->address, 0x1f, "inlined location pc");
 	ok(s->locs[1] == s->locs[2], "recursion: same location twice");
 	s = &p.samples[1];
-	is_int((long long)s->nlocs, 3, "inline: 3 locations");
+	is_int((long long)s->nlocs, 4, "one pc, other entries: 4 locations");
 	is_str(s->locs[1]->frames[0].func, "type..eq.struct { a int }",
 	    "function name with spaces");
 	is_str(s->locs[1]->frames[0].file, "C:/Go Files/b.go",
 	    "file name with a space and a colon");
 	is_int(s->locs[1]->frames[0].line, 9, "its line");
-	is_str(s->locs[2]->frames[0].func, "0x45", "frame without symbol");
+	is_str(s->locs[3]->frames[0].func, "0x45", "frame without symbol");
 	/* A stack of runtime.goexit alone: Go prints no frame line. */
 	s = &p.samples[2];
 	is_int((long long)s->nlocs, 1, "goexit only: 1 location");
 	is_str(s->locs[0]->frames[0].func, "0x467ba0", "goexit only: address");
+	s = &p.samples[3];
+	is_int((long long)s->nlocs, 2, "Go 1.19 inlining: 2 locations");
+	is_int((long long)s->locs[0]->nframes, 3, "Go 1.19 inlining: 3 frames");
+	is_str(s->locs[0]->frames[0].func, "bufio.NewReaderSize",
+	    "Go 1.19 inlining: innermost");
+	is_str(s->locs[0]->frames[2].func, "net/http/httptest.NewRequest",
+	    "Go 1.19 inlining: physical function");
+	is_int(s->locs[0]->frames[2].line, 44, "Go 1.19 inlining: its line");
+	is_int((long long)s->locs[0]->address, 0x584de4,
+	    "Go 1.19 inlining: innermost pc");
 	arena_free(p.arena);
 	free(b.p);
 }
