@@ -147,6 +147,33 @@ add_i64(int64_t *acc, int64_t v)
 	return 0;
 }
 
+/* Blanks, then the character c; what follows it, or NULL. */
+static const char *
+expect(const char *s, const char *end, char c)
+{
+	s = skip_blank(s, end);
+	return s < end && *s == c ? s + 1 : NULL;
+}
+
+/*
+ * "a: b [c: d]", the in-use and allocated counts and bytes of a heap
+ * header or record; in-use values may be negative (golang/go#19311).
+ * Returns what follows "]", or NULL.
+ */
+static const char *
+parse_counts(const char *s, const char *end, int64_t *v)
+{
+	if ((s = parse_i64(skip_blank(s, end), end, 1, &v[0])) == NULL ||
+	    (s = expect(s, end, ':')) == NULL ||
+	    (s = parse_i64(skip_blank(s, end), end, 1, &v[1])) == NULL ||
+	    (s = expect(s, end, '[')) == NULL ||
+	    (s = parse_i64(skip_blank(s, end), end, 0, &v[2])) == NULL ||
+	    (s = expect(s, end, ':')) == NULL ||
+	    (s = parse_i64(skip_blank(s, end), end, 0, &v[3])) == NULL)
+		return NULL;
+	return expect(s, end, ']');
+}
+
 /* ---- sniffing --------------------------------------------------------- */
 
 /* Word i of a header of w-byte words in the given byte order. */
@@ -658,8 +685,6 @@ parse_addrs(struct parser *ps, const char *s, const char *end)
 static int
 parse_record(struct parser *ps, const char *s, const char *end)
 {
-	const char *t;
-
 	if (record_end(ps) == -1)
 		return -1;
 	ps->inrec = 1;
@@ -668,28 +693,7 @@ parse_record(struct parser *ps, const char *s, const char *end)
 	memset(ps->raw, 0, sizeof(ps->raw));
 	s = skip_blank(s, end);
 	if (ps->heap) {
-		if ((t = parse_i64(s, end, 1, &ps->raw[0])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != ':')
-			goto bad;
-		if ((t = parse_i64(skip_blank(s, end), end, 1,
-		    &ps->raw[1])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != '[')
-			goto bad;
-		if ((t = parse_i64(skip_blank(s, end), end, 0,
-		    &ps->raw[2])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != ':')
-			goto bad;
-		if ((t = parse_i64(skip_blank(s, end), end, 0,
-		    &ps->raw[3])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != ']')
+		if ((s = parse_counts(s, end, ps->raw)) == NULL)
 			goto bad;
 		if (ps->raw[0] == 0 && ps->raw[1] != 0)
 			return perr(ps, ps->lineno,
@@ -699,13 +703,9 @@ parse_record(struct parser *ps, const char *s, const char *end)
 			return perr(ps, ps->lineno,
 			    "alloc count is 0 but alloc bytes is %" PRId64,
 			    ps->raw[3]);
-	} else {
-		if ((t = parse_i64(s, end, 0, &ps->raw[0])) == NULL)
-			goto bad;
-		s = t;
-	}
-	s = skip_blank(s, end);
-	if (s == end || *s++ != '@')
+	} else if ((s = parse_i64(s, end, 0, &ps->raw[0])) == NULL)
+		goto bad;
+	if ((s = expect(s, end, '@')) == NULL)
 		goto bad;
 	return parse_addrs(ps, s, end);
 bad:
@@ -922,25 +922,8 @@ parse_header(struct parser *ps, const char *s, const char *end)
 		return perr(ps, 1, "not a Go heap or goroutine text profile");
 	ps->heap = 1;
 	s += strlen("heap profile:");
-	if ((t = parse_i64(skip_blank(s, end), end, 1, &ps->raw[0])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != ':' || (t = parse_i64(skip_blank(s, end),
-	    end, 1, &ps->raw[1])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != '[' || (t = parse_i64(skip_blank(s, end),
-	    end, 0, &ps->raw[2])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != ':' || (t = parse_i64(skip_blank(s, end),
-	    end, 0, &ps->raw[3])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != ']')
-		goto bad;
-	s = skip_blank(s, end);
-	if (s == end || *s++ != '@')
+	if ((s = parse_counts(s, end, ps->raw)) == NULL ||
+	    (s = expect(s, end, '@')) == NULL)
 		goto bad;
 	s = skip_blank(s, end);
 	if (!has_prefix(s, end, "heap") || (end - s > 4 && s[4] != '/' &&

@@ -115,6 +115,8 @@ sniff_what(struct buf b, enum legacy_kind *k)
 
 /* ---- sniffing ------------------------------------------------------- */
 
+#define CPU_WHAT	"gperftools CPU profile (or Go before 1.9)"
+
 static const struct {
 	const char		*file;
 	enum legacy_kind	 kind;
@@ -126,12 +128,9 @@ static const struct {
 	{ "cppbench.heap", LEGACY_UNSUPPORTED, "gperftools heap profile" },
 	{ "cppbench.growth",
 	    LEGACY_UNSUPPORTED, "gperftools heap growth profile" },
-	{ "cppbench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
-	{ "gobench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
-	{ "go.crc32.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	{ "cppbench.cpu", LEGACY_UNSUPPORTED, CPU_WHAT },
+	{ "gobench.cpu", LEGACY_UNSUPPORTED, CPU_WHAT },
+	{ "go.crc32.cpu", LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "java.cpu", LEGACY_UNSUPPORTED, "Java CPU profile" },
 	{ "java.heap", LEGACY_UNSUPPORTED, "Java heap profile" },
 	{ "heapz-fuzz", LEGACY_UNSUPPORTED, "Java heap profile" },
@@ -184,6 +183,36 @@ sniff_mem(const char *in, size_t len, enum legacy_kind kind,
 	free(p);
 }
 
+static const struct {
+	const char		*in;
+	enum legacy_kind	 kind;
+	const char		*what;
+	const char		*name;
+} sniff_texts[] = {
+	{ "ok\n", LEGACY_UNSUPPORTED, "text (not a profile)", "sniff 'ok'" },
+	{ "heap profile: 1: 8 [1: 8] @ heap/1048576\r\n", LEGACY_GO_HEAP, "",
+	    "sniff heap, CRLF" },
+	{ "heap profile: 0: 0 [0: 0] @ heap/0\n", LEGACY_GO_HEAP, "",
+	    "sniff heap/0" },
+	{ "heap profile: 1: 8 [1: 8] @ heap_v2/524288\n", LEGACY_UNSUPPORTED,
+	    "gperftools heap profile", "sniff heap_v2 header" },
+	{ "heap profile: 1: 8 [1: 8] @ heapprofile\n", LEGACY_UNSUPPORTED,
+	    "gperftools heap profile", "sniff heapprofile header" },
+	{ "goroutine profile: total 1\n1 @ 0x1\n", LEGACY_GO_GOROUTINE, "",
+	    "sniff goroutine" },
+	{ "goroutine 1 [running]:\nmain.main()\n", LEGACY_UNSUPPORTED,
+	    "Go goroutine dump (debug=2)", "sniff debug=2 dump" },
+	{ "--- mutex:\ncycles/second=2000000000\n", LEGACY_UNSUPPORTED,
+	    "Go mutex text profile", "sniff mutex text" },
+	{ "--- contention:\ncycles/second=2000000000\n", LEGACY_UNSUPPORTED,
+	    "Go block text profile", "sniff block text" },
+	{ "gc 1 @0.012s 2%: 0.01+1.2+0.02 ms clock\n", LEGACY_UNSUPPORTED,
+	    "GODEBUG=gctrace log", "sniff gctrace" },
+	{ "PeriodType: space bytes\n", LEGACY_UNSUPPORTED,
+	    "pprof -raw text output", "sniff pprof -raw output" },
+	{ "heap profile: 1: 8", LEGACY_GO_HEAP, "", "sniff header cut short" },
+};
+
 static void
 test_sniff_memory(void)
 {
@@ -202,8 +231,8 @@ test_sniff_memory(void)
 	/* profile.proto: sample_type {type: 1, unit: 2}. */
 	static const char proto[6] = { 0x0a, 0x04, 0x08, 0x01, 0x10, 0x02 };
 	static const char gz[4] = { 0x1f, (char)0x8b, 0x08, 0x00 };
-	const char *cpu = "gperftools CPU profile (or Go before 1.9)";
-	const char *s;
+	const char *cpu = CPU_WHAT;
+	size_t i;
 
 	sniff_mem(le64, 40, LEGACY_UNSUPPORTED, cpu, "sniff 64-bit LE cpu");
 	sniff_mem(be64, 40, LEGACY_UNSUPPORTED, cpu, "sniff 64-bit BE cpu");
@@ -214,35 +243,10 @@ test_sniff_memory(void)
 	sniff_mem(proto, 6, LEGACY_NONE, "", "sniff profile.proto");
 	sniff_mem(gz, 4, LEGACY_NONE, "", "sniff gzip");
 	sniff_mem("", 0, LEGACY_NONE, "", "sniff empty input");
-	s = "ok\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "text (not a profile)",
-	    "sniff 'ok'");
-	s = "heap profile: 1: 8 [1: 8] @ heap/1048576\r\n";
-	sniff_mem(s, strlen(s), LEGACY_GO_HEAP, "", "sniff heap, CRLF");
-	s = "heap profile: 0: 0 [0: 0] @ heap/0\n";
-	sniff_mem(s, strlen(s), LEGACY_GO_HEAP, "", "sniff heap/0");
-	s = "heap profile: 1: 8 [1: 8] @ heap_v2/524288\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "gperftools heap profile",
-	    "sniff heap_v2 header");
-	s = "heap profile: 1: 8 [1: 8] @ heapprofile\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "gperftools heap profile",
-	    "sniff heapprofile header");
-	s = "goroutine profile: total 1\n1 @ 0x1\n";
-	sniff_mem(s, strlen(s), LEGACY_GO_GOROUTINE, "", "sniff goroutine");
-	s = "goroutine 1 [running]:\nmain.main()\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED,
-	    "Go goroutine dump (debug=2)", "sniff debug=2 dump");
-	s = "--- mutex:\ncycles/second=2000000000\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "Go mutex text profile",
-	    "sniff mutex text");
-	s = "--- contention:\ncycles/second=2000000000\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "Go block text profile",
-	    "sniff block text");
-	s = "gc 1 @0.012s 2%: 0.01+1.2+0.02 ms clock\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "GODEBUG=gctrace log",
-	    "sniff gctrace");
-	s = "heap profile: 1: 8";
-	sniff_mem(s, strlen(s), LEGACY_GO_HEAP, "", "sniff header cut short");
+	for (i = 0; i < sizeof(sniff_texts) / sizeof(sniff_texts[0]); i++)
+		sniff_mem(sniff_texts[i].in, strlen(sniff_texts[i].in),
+		    sniff_texts[i].kind, sniff_texts[i].what,
+		    sniff_texts[i].name);
 }
 
 /* ---- heap text ------------------------------------------------------ */
@@ -259,16 +263,36 @@ label_num(const struct prof_sample *s, const char *key)
 	return -1;
 }
 
+/* The sums of the four heap values equal want[], e.g. pprof's. */
+static void
+check_sums(const struct prof *p, const int64_t *want, const char *what)
+{
+	static const char *const type[] = { "alloc_objects", "alloc_space",
+	    "inuse_objects", "inuse_space" };
+	int64_t sum[4] = { 0, 0, 0, 0 };
+	char name[128];
+	size_t i, j;
+
+	for (i = 0; i < p->nsamples; i++)
+		for (j = 0; j < 4; j++)
+			sum[j] += p->samples[i].values[j];
+	for (j = 0; j < 4; j++) {
+		snprintf(name, sizeof(name), "%s: total %s = pprof -raw", what,
+		    type[j]);
+		is_int(sum[j], want[j], name);
+	}
+}
+
 static void
 test_heap(void)
 {
+	static const int64_t heap_sums[4] = { 444337, 48580692, 72796,
+	    32847365 };
 	struct buf b = fixture("heap.txt"), c;
 	struct prof p;
 	char err[256];
-	int64_t sum[4] = { 0, 0, 0, 0 };
 	const struct prof_sample *s;
 	const struct prof_loc *l;
-	size_t i, j;
 
 	is_int(parse(b, &p, err, sizeof(err)), 0, "heap.txt parses");
 	is_str(err, "", "heap.txt: no error");
@@ -340,13 +364,7 @@ test_heap(void)
 	 * Totals: `go tool pprof -raw tests/data/legacy/heap.txt` (Go 1.19.8)
 	 * summed with awk gives 444337 48580692 72796 32847365.
 	 */
-	for (i = 0; i < p.nsamples; i++)
-		for (j = 0; j < 4; j++)
-			sum[j] += p.samples[i].values[j];
-	is_int(sum[0], 444337, "total alloc_objects = pprof -raw");
-	is_int(sum[1], 48580692, "total alloc_space = pprof -raw");
-	is_int(sum[2], 72796, "total inuse_objects = pprof -raw");
-	is_int(sum[3], 32847365, "total inuse_space = pprof -raw");
+	check_sums(&p, heap_sums, "heap.txt");
 	arena_free(p.arena);
 
 	c = crlf(b);
@@ -558,6 +576,25 @@ ms_get(const char **values, const char *col)
 	return NULL;
 }
 
+static const struct {
+	const char	*in;
+	const char	*err;
+	const char	*name;
+} bad_ms[] = {
+	{ "# runtime.MemStats\n# Alloc = 12x\n",
+	    "line 2: bad MemStats value for Alloc", "bad MemStats number" },
+	{ "# runtime.MemStats\n# Sys = 1\n# MSpan = 1 /\n",
+	    "line 3: bad MemStats value for MSpan", "bad MemStats pair" },
+	{ "# runtime.MemStats\n# PauseNs = [1 2",
+	    "line 2: bad MemStats value for PauseNs",
+	    "truncated MemStats array" },
+	{ "# runtime.MemStats\n# DebugGC = maybe\n",
+	    "line 2: bad MemStats value for DebugGC", "bad MemStats bool" },
+	{ "# runtime.MemStats\n# GCCPUFraction = 1.5e\n",
+	    "line 2: bad MemStats value for GCCPUFraction",
+	    "bad MemStats float" },
+};
+
 static int
 commas(const char *s)
 {
@@ -651,20 +688,13 @@ test_memstats(void)
 	is_str(ms_get(values, "max_rss"), "", "old: no max_rss");
 	free(b.p);
 
-	b = mem("# runtime.MemStats\n# Alloc = 12x\n");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
-	    "bad MemStats number");
-	is_str(err, "line 2: bad MemStats value for Alloc", "its message");
-	free(b.p);
-	b = mem("# runtime.MemStats\n# Sys = 1\n# MSpan = 1 /\n");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
-	    "bad MemStats pair");
-	is_str(err, "line 3: bad MemStats value for MSpan", "its message");
-	free(b.p);
-	b = mem("# runtime.MemStats\n# PauseNs = [1 2");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
-	    "truncated MemStats array");
-	free(b.p);
+	for (i = 0; i < sizeof(bad_ms) / sizeof(bad_ms[0]); i++) {
+		b = mem(bad_ms[i].in);
+		is_int(legacy_memstats(b.p, b.len, a, values, err,
+		    sizeof(err)), -1, bad_ms[i].name);
+		is_str(err, bad_ms[i].err, "its message");
+		free(b.p);
+	}
 	b = fixture("gobench.heap");
 	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
 	    "no MemStats section");
@@ -816,9 +846,9 @@ static const struct {
 	{ "google__pprof/cppbench.contention",
 	    LEGACY_UNSUPPORTED, "gperftools contention profile" },
 	{ "google__pprof/cppbench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/cppbench.cpu.driver",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/cppbench.growth",
 	    LEGACY_UNSUPPORTED, "gperftools heap growth profile" },
 	{ "google__pprof/cppbench.growth.string",
@@ -836,13 +866,13 @@ static const struct {
 	{ "google__pprof/cppbench.thread.none",
 	    LEGACY_UNSUPPORTED, "gperftools thread profile" },
 	{ "google__pprof/go.crc32.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/go.godoc.thread",
 	    LEGACY_UNSUPPORTED, "Go threadcreate text profile" },
 	{ "google__pprof/go.godoc.thread.string",
 	    LEGACY_UNSUPPORTED, "pprof -raw text output" },
 	{ "google__pprof/gobench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/gobench.cpu.string",
 	    LEGACY_UNSUPPORTED, "pprof -raw text output" },
 	{ "google__pprof/gobench.heap",
@@ -886,12 +916,13 @@ test_corpus(void)
 	char *path, *line = NULL, *f[11], *q;
 	enum legacy_kind want, k;
 	const char *what, *wantwhat, *values[64];
-	size_t cap = 0, i, j, nfiles = 0, nbad = 0;
+	size_t cap = 0, i, nfiles = 0, nbad = 0;
 	struct arena *a;
 	struct prof p;
 	struct buf b;
 	char err[256];
-	int64_t sum[4] = { 0, 0, 0, 0 };
+	static const int64_t cc_sums[4] = { 2962793, 1219923527, 72796,
+	    32847365 };
 	FILE *m;
 
 	if (root == NULL)
@@ -962,13 +993,7 @@ test_corpus(void)
 	}
 	is_int(parse(b, &p, err, sizeof(err)), 0, "closure-callback parses");
 	is_int((long long)p.nsamples, 180, "closure-callback: 180 records");
-	for (i = 0; i < p.nsamples; i++)
-		for (j = 0; j < 4; j++)
-			sum[j] += p.samples[i].values[j];
-	is_int(sum[0], 2962793, "closure-callback alloc_objects = pprof");
-	is_int(sum[1], 1219923527, "closure-callback alloc_space = pprof");
-	is_int(sum[2], 72796, "closure-callback inuse_objects = pprof");
-	is_int(sum[3], 32847365, "closure-callback inuse_space = pprof");
+	check_sums(&p, cc_sums, "closure-callback");
 	arena_free(p.arena);
 	free(b.p);
 }
