@@ -23,6 +23,9 @@
 /* How much of the input legacy_sniff() looks at for text checks. */
 #define SNIFF_TEXT	4096
 
+/* A UTF-8 byte order mark, as some Windows editors save text. */
+#define BOM		"\xef\xbb\xbf"
+
 /* ---- small helpers -------------------------------------------------- */
 
 static int
@@ -297,6 +300,10 @@ legacy_sniff(const char *buf, size_t len, const char **what)
 		return LEGACY_NONE;
 
 	next_line(buf, len, &off, &line, &n);
+	if (n >= 3 && memcmp(line, BOM, 3) == 0) {
+		line += 3;
+		n -= 3;
+	}
 	end = line + n;
 	if (has_prefix(line, end, "heap profile:")) {
 		/* Go's, or a header too short to tell: parsing says why. */
@@ -626,7 +633,8 @@ record_end(struct parser *ps)
 		v[1] = ps->raw[3];
 		v[2] = ps->raw[0];
 		v[3] = ps->raw[1];
-		bs = v[0] != 0 ? v[1] / v[0] : v[2] != 0 ? v[3] / v[2] : 0;
+		/* Block size as Go's protobuf writer: alloc bytes / count. */
+		bs = v[0] > 0 ? v[1] / v[0] : v[2] > 0 ? v[3] / v[2] : 0;
 		if (scale_sample(&v[0], &v[1], ps->rate) == -1 ||
 		    scale_sample(&v[2], &v[3], ps->rate) == -1)
 			return perr(ps, ps->recline,
@@ -981,6 +989,10 @@ parse_lines(struct parser *ps, const char *buf, size_t len)
 
 	if (!next_line(buf, len, &off, &line, &n))
 		return perr(ps, 1, "empty input");
+	if (n >= 3 && memcmp(line, BOM, 3) == 0) {
+		line += 3;
+		n -= 3;
+	}
 	ps->lineno = 1;
 	if (parse_header(ps, line, line + n) == -1)
 		return -1;

@@ -211,6 +211,8 @@ static const struct {
 	{ "PeriodType: space bytes\n", LEGACY_UNSUPPORTED,
 	    "pprof -raw text output", "sniff pprof -raw output" },
 	{ "heap profile: 1: 8", LEGACY_GO_HEAP, "", "sniff header cut short" },
+	{ "\xef\xbb\xbfgoroutine profile: total 0\n", LEGACY_GO_GOROUTINE, "",
+	    "sniff goroutine after a UTF-8 BOM" },
 };
 
 static void
@@ -792,6 +794,11 @@ test_malformed(void)
 	is_int(parse(b, &p, err, sizeof(err)), 0, "alloc header +1 is fine");
 	is_int(p.period, 0, "heap/0: period 0");
 	is_int(p.samples[0].values[1], 8, "heap/0: values not scaled");
+	arena_free(p.arena);
+	free(b.p);
+	b = mem("\xef\xbb\xbfgoroutine profile: total 1\r\n1 @ 0x2\r\n");
+	is_int(parse(b, &p, err, sizeof(err)), 0, "UTF-8 BOM is skipped");
+	is_int((long long)p.nsamples, 1, "BOM: 1 record");
 	arena_free(p.arena);
 	free(b.p);
 	/* A tiny error buffer is not overrun. */
