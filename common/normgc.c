@@ -197,7 +197,8 @@ align_cost(const struct gctrace_cycle *c, size_t m, const double *u,
 			else
 				hi = mid;
 		}
-		live = lo == 0 ? 0 : (double)c[lo - 1].heap_live;
+		/* The profile after cycle N shows the heap marked by N-1. */
+		live = lo < 2 ? 0 : (double)c[lo - 2].heap_live;
 		d = log(inuse[pick[i]] + MIB) - log(live + MIB);
 		cost += d * d;
 	}
@@ -208,8 +209,9 @@ align_cost(const struct gctrace_cycle *c, size_t m, const double *u,
  * Without a wall-clock anchor, find the process time (seconds) of the first
  * snapshot: u[] are the snapshots' times relative to the first, inuse[]
  * their inuse_space totals.  Every offset that puts a snapshot just after
- * some cycle's end is tried; the one whose cycles' live heaps best match
- * the totals (least squares on logs) wins, the earliest on a tie.
+ * some cycle's end is tried; the one that best matches each snapshot's
+ * total to the live heap of the cycle before its last (least squares on
+ * logs) wins, the earliest on a tie.
  */
 double
 normgc_align(const struct gctrace_cycle *c, size_t m, const double *u,

@@ -107,22 +107,22 @@ test_cycles(void)
 	is_int(normgc_cycle_at(c, 0, 1), -1, "no cycles: unknown");
 
 	/*
-	 * Live heaps 10, 40, 20 MB; snapshots 1 s apart whose inuse totals
-	 * are 40, 20 MB: they fit cycles 6 and 7, so the first snapshot is
-	 * just after the end of cycle 6 (2.01 s).
+	 * Live heaps 10, 40, 20 MB.  A profile written after cycle N shows
+	 * the heap marked by cycle N-1.  Snapshots 1 s apart with inuse
+	 * totals 10, 40 MB show cycles 5 and 6, so they come after the ends
+	 * of cycles 6 and 7: the first at 2.01 s at the earliest.
 	 */
 	c[0].heap_live = (int64_t)10 << 20;
 	c[1].heap_live = (int64_t)40 << 20;
 	c[2].heap_live = (int64_t)20 << 20;
-	inuse[0] = 40 << 20;
-	inuse[1] = 20 << 20;
-	is_double(normgc_align(c, 3, u, inuse, 2), 2.01, 1e-5,
-	    "align 40, 20 MB to cycles 6, 7");
 	inuse[0] = 10 << 20;
 	inuse[1] = 40 << 20;
-	inuse[2] = 20 << 20;
-	is_double(normgc_align(c, 3, u, inuse, 3), 1.01, 1e-5,
-	    "align 10, 40, 20 MB to cycles 5, 6, 7");
+	is_double(normgc_align(c, 3, u, inuse, 2), 2.01, 1e-5,
+	    "align 10, 40 MB after cycles 6, 7");
+	/* One snapshot of 40 MB shows cycle 6: after the end of 7. */
+	inuse[0] = 40 << 20;
+	is_double(normgc_align(c, 3, u, inuse, 1), 3.01, 1e-5,
+	    "align 40 MB after cycle 7");
 }
 
 int
