@@ -18,7 +18,7 @@
 struct outfile {
 	FILE	*fp;
 	char	*path;		/* NULL for stdout */
-	char	*tmp;
+	char	*tmp;		/* NULL when written directly */
 };
 
 /* Temporary paths to remove if we die; read by the signal handler. */
@@ -80,6 +80,7 @@ struct outfile *
 outfile_open(const char *path)
 {
 	struct outfile *o;
+	struct stat sb;
 	int fd, i;
 
 	o = xcalloc(1, sizeof(*o));
@@ -88,6 +89,12 @@ outfile_open(const char *path)
 		return o;
 	}
 	o->path = xstrdup(path);
+	/* A device or FIFO (/dev/full, /dev/null) is written, never replaced. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if ((o->fp = fopen(path, "w")) == NULL)
+			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		return o;
+	}
 	xasprintf(&o->tmp, "%s.tmpXXXXXX", path);
 	set_handlers();
 	for (i = 0; i < MAX_OPEN && pending[i] != NULL; i++)
@@ -134,6 +141,20 @@ outfile_commit(struct outfile *o)
 		free(o);
 		return rc;
 	}
+	if (o->tmp == NULL) {
+		if (fflush(o->fp) == EOF || ferror(o->fp))
+			rc = -1;
+		e = errno;
+		if (fclose(o->fp) == EOF && rc == 0) {
+			rc = -1;
+			e = errno;
+		}
+		if (rc == -1)
+			err_warn("%s: %s", o->path, strerror(e));
+		free(o->path);
+		free(o);
+		return rc;
+	}
 	if (fflush(o->fp) == EOF || ferror(o->fp) || fsync(fileno(o->fp)) == -1)
 		rc = -1;
 	e = errno;
@@ -163,7 +184,10 @@ outfile_abort(struct outfile *o)
 {
 	if (o == NULL)
 		return;
-	if (o->path != NULL) {
+	if (o->path != NULL && o->tmp == NULL) {
+		fclose(o->fp);
+		free(o->path);
+	} else if (o->path != NULL) {
 		if (o->fp != NULL)
 			fclose(o->fp);
 		unlink(o->tmp);
