@@ -665,7 +665,7 @@ find_repeats(struct state *st)
 			s->repeat = s->gc == p->gc;
 			continue;
 		}
-		same = s->nrows == p->nrows;
+		same = 1;
 		for (k = 0; k < st->nv && same; k++)
 			same = s->sum[k] == p->sum[k];
 		s->repeat = same;
