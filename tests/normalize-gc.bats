@@ -131,3 +131,17 @@ load lib
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"write error"* ]]
 }
+
+@test "restart-real: pprof2tsv rows of two runs of two-leaks, concatenated" {
+	golden normalize-gc restart-real normalize-gc \
+	    normalize-gc/restart-real.tsv
+}
+
+# snapshots.tsv of the corpus run says num_gc 91 101 112 122 128 135 140
+# 146 151 157 160: the alignment without an anchor is exact for 7 of the
+# 11 and one cycle late for the others.
+@test "two-leaks with its gctrace log, aligned without an anchor" {
+	golden normalize-gc align sh -c "pprof2tsv two-leaks/heap-*.pb.gz |
+	    normalize-gc --gctrace gctrace/two-leaks.gctrace |
+	    awk -F '\t' '{ print \$1 \"\t\" \$16 }' | uniq"
+}
