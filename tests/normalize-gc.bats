@@ -145,3 +145,15 @@ load lib
 	    normalize-gc --gctrace gctrace/two-leaks.gctrace |
 	    awk -F '\t' '{ print \$1 \"\t\" \$16 }' | uniq"
 }
+
+@test "escaped fields pass through unchanged and group rows" {
+	golden normalize-gc escape normalize-gc --model step-exp \
+	    normalize-gc/escape.tsv
+}
+
+@test "man page example: a heap archive through pprof2tsv" {
+	run sh -c "pprof2tsv '$top_srcdir'/examples/archive/heap-*.pb.gz |
+	    normalize-gc | head -1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\tinuse_space_norm\trestart\tgc' ]]
+}
