@@ -1,0 +1,5 @@
+#!/usr/bin/env bats
+load lib
+@test "placeholder" {
+	true
+}
