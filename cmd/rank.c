@@ -183,7 +183,8 @@ main(int argc, char *argv[])
 	rank_free(k);
 	tsv_close(r);
 	if (tsv_writer_free(w) == -1) {
-		err_warn("%s: write error", outfile_name(out));
+		err_warn("write error on %s: %s", outfile_name(out),
+		    strerror(errno));
 		outfile_abort(out);
 		return EXIT_DATA;
 	}

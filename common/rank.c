@@ -534,17 +534,17 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	    clamp01((0.9 - res->plateau) / (0.9 - 0.5));
 	res->conf = ft * fs * fp;
 
-	if (n < k->opts.min_snapshots)
+	if (k->goroutine && k->opts.goroutines > 0 &&
+	    res->last > k->opts.goroutines) {
+		res->verdict = "leak";
+		res->conf = 1;
+	} else if (n < k->opts.min_snapshots)
 		res->verdict = "insufficient";
 	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
 	    res->snr >= MIN_SNR && res->tsgrowth > 0)
 		res->verdict = !isnan(res->plateau) &&
 		    res->plateau >= PLATEAU_STOP ? "plateau" : "leak";
-	else if (k->goroutine && k->opts.goroutines > 0 &&
-	    res->last > k->opts.goroutines) {
-		res->verdict = "leak";
-		res->conf = 1;
-	} else if (res->mk.tau <= -MIN_TAU && res->mk.p <= ALPHA &&
+	else if (res->mk.tau <= -MIN_TAU && res->mk.p <= ALPHA &&
 	    -res->tsgrowth >= MIN_SNR * fl)
 		res->verdict = "shrinking";
 	else if (fl > 0 && exc >= BURST_SNR * fl && high <= n / 3)

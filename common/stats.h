@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 /* Series longer than this get Theil-Sen over an evenly spaced subset. */
-#define STATS_THEIL_SEN_EXACT	200
+#define STATS_THEIL_SEN_EXACT	128
 
 struct stats_mk {
 	double	s;		/* sum of sign(y_j - y_i), i < j */
