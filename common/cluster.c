@@ -5,7 +5,7 @@
  *
  * Memory per distinct stack: its key (4 bytes per frame and label, frames
  * and labels interned once each), 4 bytes per band key, the union-find
- * slots and an 8-byte id.  Rows wait in an unlinked temporary file (with
+ * slots, an 8-byte id, and its shingle set while the cache has room.  Rows wait in an unlinked temporary file (with
  * --summary only 16 bytes each, in memory).
  */
 #include "config.h"
@@ -28,6 +28,7 @@
 
 #define ID_SEED		0x6c65616b61746c61ULL	/* never change: ids */
 #define NO_ITEM		UINT32_MAX
+#define CACHE_MAX	((size_t)1 << 24)	/* shingles kept: 128 MiB */
 
 struct cluster_set {
 	struct cluster_opts	 o;
@@ -44,6 +45,9 @@ struct cluster_set {
 	struct unionfind	*uf;
 	uint64_t		*cid;		/* item -> cluster id */
 	struct cluster_stats	 st;
+	uint64_t		*cache;		/* shingle sets of items */
+	size_t			*cacheoff;	/* 0..ncached, then the end */
+	size_t			 ncached, cachecap;
 	/* scratch for shingling */
 	uint64_t		*fh, *lh;
 	size_t			 fhcap, lhcap;
@@ -107,6 +111,8 @@ cluster_set_free(struct cluster_set *cs)
 	free(cs->fh);
 	free(cs->lh);
 	free(cs->cid);
+	free(cs->cache);
+	free(cs->cacheoff);
 	unionfind_free(cs->uf);
 	free(cs);
 }
@@ -263,13 +269,21 @@ struct sets {
 	size_t		 mcap;
 };
 
-static size_t
-sets_get(struct cluster_set *cs, struct sets *s, size_t k, uint32_t item)
+/* Member k's shingle set: from the cache, or computed into the scratch. */
+static const uint64_t *
+sets_get(struct cluster_set *cs, struct sets *s, size_t k, uint32_t item,
+    size_t *n)
 {
 	size_t need;
 
-	if (s->off[k] != SIZE_MAX)
-		return s->off[k];
+	if (item < cs->ncached) {
+		*n = cs->cacheoff[item + 1] - cs->cacheoff[item];
+		return cs->cache + cs->cacheoff[item];
+	}
+	if (s->off[k] != SIZE_MAX) {
+		*n = s->n[k];
+		return s->v + s->off[k];
+	}
 	if (s->cap == 0) {
 		s->cap = 1024;
 		s->v = xreallocarray(NULL, s->cap, sizeof(uint64_t));
@@ -285,7 +299,39 @@ sets_get(struct cluster_set *cs, struct sets *s, size_t k, uint32_t item)
 	s->off[k] = s->len;
 	s->n[k] = need;
 	s->len += need;
-	return s->off[k];
+	*n = need;
+	return s->v + s->off[k];
+}
+
+/*
+ * Keep item i's shingle set (signed just now) while the cache is under
+ * CACHE_MAX values; items past that are shingled again when compared.
+ */
+static void
+cache_add(struct cluster_set *cs, uint32_t i, const uint64_t *sh, size_t n)
+{
+	size_t end;
+
+	if (i != cs->ncached)
+		return;
+	if (cs->cacheoff == NULL) {
+		cs->cacheoff = xreallocarray(NULL, cluster_set_count(cs) + 1,
+		    sizeof(size_t));
+		cs->cacheoff[0] = 0;
+	}
+	end = cs->cacheoff[i];
+	if (end + n > CACHE_MAX)
+		return;
+	if (end + n > cs->cachecap) {
+		cs->cachecap = (end + n) * 2;
+		if (cs->cachecap > CACHE_MAX)
+			cs->cachecap = CACHE_MAX;
+		cs->cache = xreallocarray(cs->cache, cs->cachecap,
+		    sizeof(uint64_t));
+	}
+	memcpy(cs->cache + end, sh, n * sizeof(uint64_t));
+	cs->cacheoff[i + 1] = end + n;
+	cs->ncached++;
 }
 
 /* Stable sort of (key << 32 | item) words by key: LSD radix, 4 passes. */
@@ -318,17 +364,16 @@ static int
 confirm(struct cluster_set *cs, struct sets *s, size_t i, uint32_t x,
     size_t j, uint32_t y, cluster_pair_fn *fn, void *arg)
 {
-	size_t oi, oj;
-	double jac;
+	const uint64_t *a, *b;
+	size_t na, nb;
 
-	oi = sets_get(cs, s, i, x);
-	oj = sets_get(cs, s, j, y);
+	a = sets_get(cs, s, i, x, &na);
+	b = sets_get(cs, s, j, y, &nb);
 	cs->st.compared++;
-	jac = minhash_jaccard(s->v + oi, s->n[i], s->v + oj, s->n[j]);
-	if (jac < cs->o.threshold)
+	if (!minhash_similar(a, na, b, nb, cs->o.threshold))
 		return 0;
 	if (fn != NULL)
-		fn(arg, x, y, jac);
+		fn(arg, x, y, minhash_jaccard(a, na, b, nb));
 	if (!unionfind_union(cs->uf, x, y))
 		return 0;
 	cs->st.joined++;
@@ -536,6 +581,7 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 			sh = xreallocarray(sh, shcap, sizeof(uint64_t));
 		}
 		minhash_sign(sh, need, cs->o.nhash, cs->o.seed, sig);
+		cache_add(cs, (uint32_t)i, sh, need);
 		minhash_band_keys(sig, nb, nr, keys + i * (size_t)nb);
 	}
 	free(sh);

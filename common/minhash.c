@@ -159,6 +159,43 @@ minhash_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 }
 
 /*
+ * Whether two sorted sets have a Jaccard index of at least t, stopping as
+ * soon as the answer is known: J <= min/max of the sizes, and the merge
+ * ends when the shared elements left cannot reach t(|A| + |B|)/(1 + t).
+ * The answer is minhash_jaccard() >= t, to the last bit.
+ */
+int
+minhash_similar(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+    double t)
+{
+	size_t i = 0, j = 0, both = 0, need;
+	double nd;
+
+	if (na == 0 || nb == 0)
+		return 0;
+	if ((double)(na < nb ? na : nb) / (double)(na < nb ? nb : na) < t)
+		return 0;
+	nd = t * (double)(na + nb) / (1 + t) - 1e-9;
+	need = nd > 0 ? (size_t)nd : 0;
+	if ((double)need < nd)
+		need++;
+	while (i < na && j < nb) {
+		if (both + (na - i < nb - j ? na - i : nb - j) < need)
+			return 0;
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			both++;
+			i++;
+			j++;
+		}
+	}
+	return (double)both / (double)(na + nb - both) >= t;
+}
+
+/*
  * The chance that two sets of Jaccard index s share at least one of b bands
  * of r rows: 1 - (1 - s^r)^b, the LSH S-curve.
  */

@@ -21,6 +21,8 @@ void		 minhash_band_keys(const uint64_t *, int, int, uint32_t *);
 double		 minhash_estimate(const uint64_t *, const uint64_t *, int);
 double		 minhash_jaccard(const uint64_t *, size_t, const uint64_t *,
 		    size_t);
+int		 minhash_similar(const uint64_t *, size_t, const uint64_t *,
+		    size_t, double);
 double		 minhash_probability(double, int, int);
 double		 minhash_threshold(int, int);
 void		 minhash_bands_for_threshold(double, int, double, int *,

@@ -32,6 +32,45 @@ test_jaccard(void)
 	is_double(minhash_jaccard(a, 3, a, 1), 1.0 / 3, 1e-12, "jaccard 1/3");
 }
 
+/*
+ * minhash_similar() must answer exactly minhash_jaccard() >= t, early
+ * exits and size filter included: random sets of 1..40 out of 0..59.
+ */
+static void
+test_similar(void)
+{
+	uint64_t a[64], b[64], h = 7;
+	uint64_t x[20], y[20];
+	size_t na, nb, i;
+	int t, bad = 0, yes = 0;
+	double th[] = { 0.5, 0.7, 0.9 };
+
+	for (t = 0; t < 3000; t++) {
+		na = nb = 0;
+		for (i = 0; i < 60; i++) {
+			h = hash_mix64(h);
+			if (h % 3 == 0)
+				a[na++] = i;
+			if (h % 5 < 2 || (h % 3 == 0 && h % 7 < 5))
+				b[nb++] = i;
+		}
+		yes += minhash_jaccard(a, na, b, nb) >= th[t % 3];
+		bad += minhash_similar(a, na, b, nb, th[t % 3]) !=
+		    (minhash_jaccard(a, na, b, nb) >= th[t % 3]);
+	}
+	is_int(bad, 0, "similar agrees with jaccard >= t");
+	ok(yes > 100 && yes < 2900, "both answers occur");
+	/* 14 shared of 20 in the union: J = 0.7 exactly, at the threshold */
+	for (i = 0; i < 17; i++)
+		x[i] = y[i] = i;
+	x[14] = 100, x[15] = 101, x[16] = 102;
+	y[14] = 200, y[15] = 201, y[16] = 202;
+	is_double(minhash_jaccard(x, 17, y, 17), 0.7, 1e-12, "J 14/20");
+	ok(minhash_similar(x, 17, y, 17, 0.7), "J = t is similar");
+	ok(!minhash_similar(x, 17, y, 17, 0.71), "J < t is not");
+	ok(!minhash_similar(x, 17, x, 5, 0.5), "size filter: 5/17");
+}
+
 static void
 test_shingles(void)
 {
@@ -228,6 +267,7 @@ int
 main(void)
 {
 	test_jaccard();
+	test_similar();
 	test_shingles();
 	test_estimate();
 	test_banding();
