@@ -133,7 +133,9 @@ spawn_failed(const struct spawn_cmd *c)
  * writing out, wait for all, and return the index of the member to blame,
  * or -1 when none failed.  To blame is the first member in pipeline order
  * that failed by itself: a member killed by SIGPIPE or by our SIGTERM only
- * follows another's failure.  Pipe ends are close-on-exec, so each child
+ * follows another's failure.  SIGPIPE alone is no failure (the reader
+ * stopped reading, its choice) except for the last member, whose reader is
+ * outside.  Pipe ends are close-on-exec, so each child
  * holds only its own stdin and stdout.
  */
 long
@@ -203,7 +205,7 @@ spawn_chain(struct spawn_cmd *cmds, size_t n, int in, int out)
 		children[i] = 0;
 		left--;
 		record(&cmds[i], st);
-		if (!spawn_failed(&cmds[i]))
+		if (!spawn_failed(&cmds[i]) || cmds[i].sig == SIGPIPE)
 			continue;
 		if (first < 0)
 			first = (long)i;
@@ -222,5 +224,7 @@ spawn_chain(struct spawn_cmd *cmds, size_t n, int in, int out)
 		    !(cmds[i].stopped && cmds[i].sig == SIGTERM) &&
 		    (cmds[i].pid > 0 || (long)i == first))
 			blame = (long)i;
+	if (blame < 0 && cmds[n - 1].sig == SIGPIPE)
+		blame = (long)(n - 1);
 	return blame >= 0 ? blame : first;
 }
