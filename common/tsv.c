@@ -164,6 +164,8 @@ split(struct tsv_reader *r, char *p, size_t len)
 		}
 		r->field[n] = out = p;
 		for (; p < end && *p != '\t'; p++) {
+			if (*p == '\0')
+				tsv_die(r, "field %zu: NUL byte", n + 1);
 			if (*p != '\\') {
 				*out++ = *p;
 				continue;
