@@ -18,7 +18,7 @@
 
 /* Thresholds of the verdicts and the score; rank(1) explains each. */
 #define ALPHA		0.01	/* Mann-Kendall p for a trend */
-#define MIN_TAU		0.3	/* Mann-Kendall tau for a trend */
+#define MIN_TAU		0.5	/* Mann-Kendall tau for a trend */
 #define MIN_SNR		3.0	/* trend growth over noise for a trend */
 #define PLATEAU_STOP	0.75	/* growth slowed this much: plateau */
 #define BURST_SNR	4.0	/* excursion over noise for a burst */
