@@ -80,6 +80,7 @@ struct outfile *
 outfile_open(const char *path)
 {
 	struct outfile *o;
+	struct stat st;
 	int fd, i;
 
 	o = xcalloc(1, sizeof(*o));
@@ -88,6 +89,12 @@ outfile_open(const char *path)
 		return o;
 	}
 	o->path = xstrdup(path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or FIFO: write to it, never rename over it. */
+		if ((o->fp = fopen(path, "w")) == NULL)
+			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		return o;
+	}
 	xasprintf(&o->tmp, "%s.tmpXXXXXX", path);
 	set_handlers();
 	for (i = 0; i < MAX_OPEN && pending[i] != NULL; i++)
@@ -134,7 +141,8 @@ outfile_commit(struct outfile *o)
 		free(o);
 		return rc;
 	}
-	if (fflush(o->fp) == EOF || ferror(o->fp) || fsync(fileno(o->fp)) == -1)
+	if (fflush(o->fp) == EOF || ferror(o->fp) ||
+	    (o->tmp != NULL && fsync(fileno(o->fp)) == -1))
 		rc = -1;
 	e = errno;
 	if (fclose(o->fp) == EOF && rc == 0) {
@@ -142,15 +150,17 @@ outfile_commit(struct outfile *o)
 		e = errno;
 	}
 	o->fp = NULL;
-	if (rc == 0 && rename(o->tmp, o->path) == -1) {
+	if (rc == 0 && o->tmp != NULL && rename(o->tmp, o->path) == -1) {
 		rc = -1;
 		e = errno;
 	}
 	if (rc == -1) {
 		err_warn("%s: %s", o->path, strerror(e));
-		unlink(o->tmp);
+		if (o->tmp != NULL)
+			unlink(o->tmp);
 	}
-	forget(o->tmp);
+	if (o->tmp != NULL)
+		forget(o->tmp);
 	free(o->tmp);
 	free(o->path);
 	free(o);
@@ -166,8 +176,10 @@ outfile_abort(struct outfile *o)
 	if (o->path != NULL) {
 		if (o->fp != NULL)
 			fclose(o->fp);
-		unlink(o->tmp);
-		forget(o->tmp);
+		if (o->tmp != NULL) {
+			unlink(o->tmp);
+			forget(o->tmp);
+		}
 		free(o->tmp);
 		free(o->path);
 	}

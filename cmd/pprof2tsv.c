@@ -1,0 +1,292 @@
+/*
+ * pprof2tsv: pprof profiles (gzipped or raw profile.proto, Go debug=1 text)
+ * to the sample rows of leakatlas-tsv(5), or to folded stacks.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "err.h"
+#include "outfile.h"
+#include "pprof.h"
+#include "prof.h"
+#include "rows.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_FOCUS = 256, OPT_FOLDED, OPT_IGNORE, OPT_LINES, OPT_MAX_BYTES,
+	OPT_MEMSTATS, OPT_SAMPLE_INDEX, OPT_TAGFOCUS, OPT_VALUES
+};
+
+static const struct option longopts[] = {
+	{ "focus",		required_argument,	NULL, OPT_FOCUS },
+	{ "folded",		no_argument,		NULL, OPT_FOLDED },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "ignore",		required_argument,	NULL, OPT_IGNORE },
+	{ "lines",		no_argument,		NULL, OPT_LINES },
+	{ "max-bytes",		required_argument,	NULL, OPT_MAX_BYTES },
+	{ "memstats",		no_argument,		NULL, OPT_MEMSTATS },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "sample-index",	required_argument,	NULL, OPT_SAMPLE_INDEX },
+	{ "tagfocus",		required_argument,	NULL, OPT_TAGFOCUS },
+	{ "values",		required_argument,	NULL, OPT_VALUES },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf("Usage: %s [options] [FILE...]\n"
+"Write one TSV row per sample of each pprof profile FILE (standard input\n"
+"when none or -): gzipped or raw profile.proto, or Go's debug=1 heap or\n"
+"goroutine text.  Columns: snapshot time type <one per sample type>\n"
+"labels site stack (see leakatlas-tsv(5)).\n"
+"\n"
+"  -o, --output FILE       write to FILE (replaced only when complete)\n"
+"      --values A,B        value columns to write, by name; every input\n"
+"                          must have them (default: the first input's)\n"
+"      --lines             frames as 'function (file:line)'\n"
+"      --focus RE          keep samples with a frame matching RE\n"
+"      --ignore RE         drop samples with a frame matching RE\n"
+"      --tagfocus KEY=RE   keep samples whose label KEY matches RE\n"
+"                          (may be repeated: all must match)\n"
+"      --folded            write folded stacks 'a;b;c VALUE', summed over\n"
+"                          samples and files, sorted by stack\n"
+"      --sample-index NAME the value --folded sums (default: the profile's\n"
+"                          default sample type, else its last)\n"
+"      --max-bytes N       refuse inputs larger than N bytes, decompressed\n"
+"                          (suffix k, M or G; default 1G)\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"REs are POSIX extended regular expressions, matched against each frame\n"
+"as written in the stack column.\n", err_prog());
+}
+
+/* A byte count with an optional binary k, M or G suffix. */
+static size_t
+parse_bytes(const char *s)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		err_usage("--max-bytes: not a number: %s", s);
+	v = strtoull(s, &end, 10);
+	if (end[0] != '\0' && end[1] == '\0') {
+		switch (end[0]) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: shift = -1; break;
+		}
+		end++;
+	}
+	if (errno != 0 || *end != '\0' || shift < 0 || v == 0 ||
+	    v > (SIZE_MAX >> 1) >> shift)
+		err_usage("--max-bytes: not a size: %s", s);
+	return (size_t)(v << shift);
+}
+
+static void
+compile(regex_t *re, const char *s, const char *opt)
+{
+	char msg[256];
+	int rc;
+
+	if ((rc = regcomp(re, s, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, re, msg, sizeof(msg));
+		err_usage("%s: bad regular expression '%s': %s", opt, s, msg);
+	}
+}
+
+/* Split a comma-separated list of column names. */
+static char **
+split_values(char *s, size_t *n)
+{
+	char **v, *p;
+	size_t i;
+
+	*n = 1;
+	for (p = s; *p != '\0'; p++)
+		*n += *p == ',';
+	v = xcalloc(*n, sizeof(*v));
+	for (i = 0; i < *n; i++) {
+		v[i] = s;
+		if ((p = strchr(s, ',')) != NULL) {
+			*p = '\0';
+			s = p + 1;
+		}
+		if (*v[i] == '\0')
+			err_usage("--values: empty column name");
+	}
+	return v;
+}
+
+static int64_t
+now_nanos(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The snapshot's time: the profile's, else the file's, else now. */
+static int64_t
+snapshot_time(const struct prof *p, const struct pprof_input *in,
+    const char *name)
+{
+	if (p->time_nanos != 0)
+		return p->time_nanos;
+	if (in->is_file) {
+		err_warn("%s: no time in profile, using the file's "
+		    "modification time", name);
+		return in->mtime_nanos;
+	}
+	err_warn("%s: no time in profile, using the current time", name);
+	return now_nanos();
+}
+
+/* File scope, so that LeakSanitizer sees them when an error exits. */
+static struct rows *rows;
+static struct arena *a;
+
+int
+main(int argc, char *argv[])
+{
+	static char dash[] = "-";
+	static char *stdin_only[] = { dash };
+	struct rows_opts o;
+	struct rows_tagfocus *tf = NULL;
+	struct outfile *of;
+	struct pprof_input in;
+	struct prof p;
+	regex_t focus, ignore;
+	const char *output = NULL, *name;
+	char *values = NULL, **valuev = NULL, *eq, err[512];
+	size_t max_bytes = PPROF_MAX_BYTES_DEFAULT, i;
+	int ch, memstats = 0;
+	FILE *fp;
+
+	err_setprog(argv[0]);
+	setlocale(LC_CTYPE, "");
+	memset(&o, 0, sizeof(o));
+	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage();
+			return EXIT_OK;
+		case 'o':
+			output = optarg;
+			break;
+		case 'V':
+			err_version();
+			return EXIT_OK;
+		case OPT_FOCUS:
+			if (o.focus != NULL)
+				regfree(&focus);
+			compile(&focus, optarg, "--focus");
+			o.focus = &focus;
+			break;
+		case OPT_FOLDED:
+			o.folded = 1;
+			break;
+		case OPT_IGNORE:
+			if (o.ignore != NULL)
+				regfree(&ignore);
+			compile(&ignore, optarg, "--ignore");
+			o.ignore = &ignore;
+			break;
+		case OPT_LINES:
+			o.lines = 1;
+			break;
+		case OPT_MAX_BYTES:
+			max_bytes = parse_bytes(optarg);
+			break;
+		case OPT_MEMSTATS:
+			memstats = 1;
+			break;
+		case OPT_SAMPLE_INDEX:
+			if (*optarg == '\0')
+				err_usage("--sample-index: empty name");
+			o.sample_index = optarg;
+			break;
+		case OPT_TAGFOCUS:
+			if ((eq = strchr(optarg, '=')) == NULL || eq == optarg)
+				err_usage("--tagfocus: expected KEY=RE, got "
+				    "'%s'", optarg);
+			tf = xreallocarray(tf, o.ntagfocus + 1, sizeof(*tf));
+			*eq = '\0';
+			tf[o.ntagfocus].key = optarg;
+			compile(&tf[o.ntagfocus].re, eq + 1, "--tagfocus");
+			o.ntagfocus++;
+			o.tagfocus = tf;
+			break;
+		case OPT_VALUES:
+			values = optarg;
+			break;
+		default:
+			err_usage(NULL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (values != NULL)
+		o.values = valuev = split_values(values, &o.nvalues);
+	if (o.sample_index != NULL && !o.folded)
+		err_usage("--sample-index needs --folded");
+	if (memstats)
+		err_usage("--memstats: not available yet");
+	if (argc == 0) {
+		argc = 1;
+		argv = stdin_only;
+	}
+
+	of = outfile_open(output);
+	fp = outfile_fp(of);
+	rows = rows_new(fp, &o);
+	a = arena_new();
+	for (i = 0; i < (size_t)argc; i++) {
+		name = strcmp(argv[i], "-") == 0 ? "stdin" : argv[i];
+		if (pprof_read(argv[i], max_bytes, &in, err, sizeof(err)) ==
+		    -1)
+			err_die(EXIT_DATA, "%s: %s", name, err);
+		arena_reset(a);
+		memset(&p, 0, sizeof(p));
+		p.arena = a;
+		if (pprof_parse(&p, &in, err, sizeof(err)) == -1)
+			err_die(EXIT_DATA, "%s: %s", name, err);
+		pprof_input_free(&in);
+		if (rows_add(rows, &p, argv[i], snapshot_time(&p, &in, name),
+		    err, sizeof(err)) == -1)
+			err_die(EXIT_DATA, "%s: %s", name, err);
+	}
+	arena_free(a);
+	if (rows_finish(rows) == -1)
+		err_die(EXIT_DATA, "write error on %s: %s", output != NULL ?
+		    output : "stdout", strerror(errno));
+	rows_free(rows);
+	if (outfile_commit(of) == -1)
+		err_die(EXIT_DATA, "cannot write the output");
+	if (o.focus != NULL)
+		regfree(&focus);
+	if (o.ignore != NULL)
+		regfree(&ignore);
+	for (i = 0; i < o.ntagfocus; i++)
+		regfree(&tf[i].re);
+	free(tf);
+	free(valuev);
+	return EXIT_OK;
+}

@@ -1,0 +1,754 @@
+/* Reading and decoding pprof snapshots; see pprof.h. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "arena.h"
+#include "pprof.h"
+#include "prof.h"
+#include "profile.pb-c.h"
+#include "xmalloc.h"
+
+typedef Leakatlas__Pprof__Profile Profile;
+typedef Leakatlas__Pprof__Location Location;
+typedef Leakatlas__Pprof__Function Function;
+typedef Leakatlas__Pprof__Sample Sample;
+typedef Leakatlas__Pprof__Label Label;
+
+#define READ_CHUNK	(1 << 20)
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Read all of fd into a malloc'ed buffer, at most max bytes.  size is a
+ * hint (the file's size, or 0).
+ */
+static int
+read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
+    char *err, size_t errlen)
+{
+	unsigned char *buf;
+	size_t cap, len = 0;
+	ssize_t n;
+
+	cap = hint > 0 && hint < max ? hint + 1 : READ_CHUNK;
+	if (cap > max)
+		cap = max + 1;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (len == cap) {
+			if (cap > max) {
+				free(buf);
+				return fail(err, errlen, "larger than the "
+				    "--max-bytes limit of %zu bytes", max);
+			}
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(buf);
+			return fail(err, errlen, "read error: %s",
+			    strerror(errno));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		free(buf);
+		return fail(err, errlen, "larger than the --max-bytes limit "
+		    "of %zu bytes", max);
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/*
+ * Inflate one or more concatenated gzip members, at most max bytes out.
+ * The last member's ISIZE trailer sizes the first allocation.
+ */
+int
+pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
+    unsigned char **out, size_t *outlen, char *err, size_t errlen)
+{
+	z_stream zs;
+	unsigned char *buf;
+	size_t cap, len = 0, inpos = 0, chunk;
+	uint32_t isize = 0;
+	int rc;
+
+	if (inlen >= 18)
+		isize = (uint32_t)in[inlen - 4] | (uint32_t)in[inlen - 3] << 8 |
+		    (uint32_t)in[inlen - 2] << 16 | (uint32_t)in[inlen - 1] << 24;
+	cap = isize > 0 ? (size_t)isize + 1 : inlen * 4 + 64;
+	if (cap < 4096)
+		cap = 4096;
+	if (cap > max)
+		cap = max + 1;
+	buf = xmalloc(cap);
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		free(buf);
+		return fail(err, errlen, "cannot start zlib");
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap > max) {
+				inflateEnd(&zs);
+				free(buf);
+				return fail(err, errlen, "decompressed data "
+				    "larger than the --max-bytes limit of %zu "
+				    "bytes", max);
+			}
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		chunk = inlen - inpos;
+		zs.next_in = (unsigned char *)(uintptr_t)(in + inpos);
+		zs.avail_in = chunk > UINT32_MAX ? UINT32_MAX : (uInt)chunk;
+		chunk = cap - len;
+		zs.next_out = buf + len;
+		zs.avail_out = chunk > UINT32_MAX ? UINT32_MAX : (uInt)chunk;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		inpos = (size_t)(zs.next_in - in);
+		len = (size_t)(zs.next_out - buf);
+		if (rc == Z_STREAM_END) {
+			if (inpos == inlen)
+				break;
+			if (inlen - inpos >= 2 && in[inpos] == 0x1f &&
+			    in[inpos + 1] == 0x8b) {
+				inflateReset(&zs);
+				continue;
+			}
+			inflateEnd(&zs);
+			free(buf);
+			return fail(err, errlen, "trailing garbage after the "
+			    "gzip data at byte %zu", inpos);
+		}
+		if (rc == Z_OK || rc == Z_BUF_ERROR) {
+			if (zs.avail_out > 0 && inpos == inlen) {
+				inflateEnd(&zs);
+				free(buf);
+				return fail(err, errlen, "truncated gzip data "
+				    "(%zu bytes read, %zu decompressed)", inlen,
+				    len);
+			}
+			continue;
+		}
+		inflateEnd(&zs);
+		free(buf);
+		if (rc == Z_MEM_ERROR)
+			return fail(err, errlen, "out of memory in zlib");
+		return fail(err, errlen, "corrupt gzip data near byte %zu: %s",
+		    inpos, zs.msg != NULL ? zs.msg : "inflate failed");
+	}
+	inflateEnd(&zs);
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* Read path ("-" or NULL is stdin) whole, gunzipping gzip data. */
+int
+pprof_read(const char *path, size_t max, struct pprof_input *in, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	unsigned char *raw, *data;
+	size_t rawlen, len;
+	int fd, rc;
+
+	memset(in, 0, sizeof(*in));
+	if (path == NULL || strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY)) == -1)
+		return fail(err, errlen, "%s", strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		rc = errno;
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return fail(err, errlen, "%s", strerror(rc));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return fail(err, errlen, "is a directory");
+	}
+	if (S_ISREG(st.st_mode)) {
+		in->is_file = 1;
+		in->mtime_nanos = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec;
+	}
+	rc = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, max,
+	    &raw, &rawlen, err, errlen);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc == -1)
+		return -1;
+	if (rawlen == 0) {
+		free(raw);
+		return fail(err, errlen, "empty file");
+	}
+	if (rawlen >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
+		rc = pprof_gunzip(raw, rawlen, max, &data, &len, err, errlen);
+		free(raw);
+		if (rc == -1)
+			return -1;
+		in->data = data;
+		in->len = len;
+		in->gzipped = 1;
+	} else {
+		in->data = raw;
+		in->len = rawlen;
+	}
+	return 0;
+}
+
+void
+pprof_input_free(struct pprof_input *in)
+{
+	free(in->data);
+	in->data = NULL;
+	in->len = 0;
+}
+
+/*
+ * Where protobuf decoding went wrong: walk the wire format against the
+ * profile.proto schema and describe the first problem found.
+ */
+enum { K_VARINT, K_BYTES, K_MSG, K_REPVARINT };
+
+struct wfield {
+	unsigned	 num;
+	int		 kind;
+	int		 sub;		/* schema index for K_MSG */
+};
+
+/* Schemas: 0 Profile, 1 ValueType, 2 Sample, 3 Label, 4 Mapping,
+   5 Location, 6 Line, 7 Function. */
+static const struct wfield wf_profile[] = {
+	{ 1, K_MSG, 1 }, { 2, K_MSG, 2 }, { 3, K_MSG, 4 }, { 4, K_MSG, 5 },
+	{ 5, K_MSG, 7 }, { 6, K_BYTES, 0 }, { 7, K_VARINT, 0 },
+	{ 8, K_VARINT, 0 }, { 9, K_VARINT, 0 }, { 10, K_VARINT, 0 },
+	{ 11, K_MSG, 1 }, { 12, K_VARINT, 0 }, { 13, K_REPVARINT, 0 },
+	{ 14, K_VARINT, 0 }, { 15, K_VARINT, 0 }, { 0, 0, 0 }
+};
+static const struct wfield wf_valuetype[] = {
+	{ 1, K_VARINT, 0 }, { 2, K_VARINT, 0 }, { 0, 0, 0 }
+};
+static const struct wfield wf_sample[] = {
+	{ 1, K_REPVARINT, 0 }, { 2, K_REPVARINT, 0 }, { 3, K_MSG, 3 },
+	{ 0, 0, 0 }
+};
+static const struct wfield wf_label[] = {
+	{ 1, K_VARINT, 0 }, { 2, K_VARINT, 0 }, { 3, K_VARINT, 0 },
+	{ 4, K_VARINT, 0 }, { 0, 0, 0 }
+};
+static const struct wfield wf_mapping[] = {
+	{ 1, K_VARINT, 0 }, { 2, K_VARINT, 0 }, { 3, K_VARINT, 0 },
+	{ 4, K_VARINT, 0 }, { 5, K_VARINT, 0 }, { 6, K_VARINT, 0 },
+	{ 7, K_VARINT, 0 }, { 8, K_VARINT, 0 }, { 9, K_VARINT, 0 },
+	{ 10, K_VARINT, 0 }, { 0, 0, 0 }
+};
+static const struct wfield wf_location[] = {
+	{ 1, K_VARINT, 0 }, { 2, K_VARINT, 0 }, { 3, K_VARINT, 0 },
+	{ 4, K_MSG, 6 }, { 5, K_VARINT, 0 }, { 0, 0, 0 }
+};
+static const struct wfield wf_line[] = {
+	{ 1, K_VARINT, 0 }, { 2, K_VARINT, 0 }, { 3, K_VARINT, 0 },
+	{ 0, 0, 0 }
+};
+static const struct wfield wf_function[] = {
+	{ 1, K_VARINT, 0 }, { 2, K_VARINT, 0 }, { 3, K_VARINT, 0 },
+	{ 4, K_VARINT, 0 }, { 5, K_VARINT, 0 }, { 0, 0, 0 }
+};
+static const struct wfield *const wf_schemas[] = {
+	wf_profile, wf_valuetype, wf_sample, wf_label, wf_mapping,
+	wf_location, wf_line, wf_function
+};
+static const char *const wf_names[] = {
+	"Profile", "ValueType", "Sample", "Label", "Mapping", "Location",
+	"Line", "Function"
+};
+
+static int
+wire_varint(const unsigned char *b, size_t end, size_t *off, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned shift = 0;
+
+	while (*off < end && shift < 70) {
+		x |= (uint64_t)(b[*off] & 0x7f) << shift;
+		if ((b[(*off)++] & 0x80) == 0) {
+			*v = x;
+			return 0;
+		}
+		shift += 7;
+	}
+	return -1;
+}
+
+/* Check b[start..end) as message schema s; depth bounds the recursion. */
+static int
+wire_check(const unsigned char *b, size_t start, size_t end, int s,
+    int depth, char *err, size_t errlen)
+{
+	const struct wfield *f;
+	size_t off = start, at;
+	uint64_t tag, v, n;
+	unsigned wt;
+
+	if (depth > 4)
+		return 0;
+	while (off < end) {
+		at = off;
+		if (wire_varint(b, end, &off, &tag) == -1)
+			return fail(err, errlen, "bad field tag at byte %zu",
+			    at);
+		wt = tag & 7;
+		if (tag >> 3 == 0)
+			return fail(err, errlen, "field number 0 in %s at "
+			    "byte %zu", wf_names[s], at);
+		for (f = wf_schemas[s]; f->num != 0; f++)
+			if (f->num == tag >> 3)
+				break;
+		switch (wt) {
+		case 0:
+			if (wire_varint(b, end, &off, &v) == -1)
+				return fail(err, errlen, "bad varint in %s "
+				    "field %" PRIu64 " at byte %zu",
+				    wf_names[s], tag >> 3, at);
+			break;
+		case 1:
+		case 5:
+			n = wt == 1 ? 8 : 4;
+			if (end - off < n)
+				return fail(err, errlen, "%s field %" PRIu64
+				    " at byte %zu runs past the end",
+				    wf_names[s], tag >> 3, at);
+			off += n;
+			break;
+		case 2:
+			if (wire_varint(b, end, &off, &n) == -1 ||
+			    n > end - off)
+				return fail(err, errlen, "%s field %" PRIu64
+				    " at byte %zu: length runs past the end of "
+				    "its message", wf_names[s], tag >> 3, at);
+			if (f->num != 0 && f->kind == K_MSG &&
+			    wire_check(b, off, off + n, f->sub, depth + 1, err,
+			    errlen) == -1)
+				return -1;
+			if (f->num != 0 && f->kind == K_REPVARINT) {
+				size_t p = off;
+
+				while (p < off + n)
+					if (wire_varint(b, off + n, &p, &v) ==
+					    -1)
+						return fail(err, errlen, "bad "
+						    "packed varint in %s field "
+						    "%" PRIu64 " at byte %zu",
+						    wf_names[s], tag >> 3, at);
+			}
+			off += n;
+			break;
+		default:
+			return fail(err, errlen, "invalid wire type %u in %s "
+			    "at byte %zu", wt, wf_names[s], at);
+		}
+		if (f->num != 0 && (wt == 2) != (f->kind == K_MSG ||
+		    f->kind == K_BYTES || f->kind == K_REPVARINT) &&
+		    !(wt == 0 && f->kind == K_REPVARINT))
+			return fail(err, errlen, "%s field %" PRIu64 " has "
+			    "wire type %u at byte %zu", wf_names[s], tag >> 3,
+			    wt, at);
+	}
+	return 0;
+}
+
+/* A sorted id -> index table, or direct indexing when ids are 1..n. */
+struct idmap {
+	uint64_t	*ids;		/* sorted, NULL when dense */
+	size_t		*idx;
+	size_t		 n;
+};
+
+struct idpair {
+	uint64_t	 id;
+	size_t		 i;
+};
+
+static int
+idpair_cmp(const void *a, const void *b)
+{
+	const struct idpair *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Build from ids[0..n); return the duplicate id's position or -1. */
+static int
+idmap_build(struct idmap *m, struct arena *a, const uint64_t *ids, size_t n,
+    uint64_t *dup)
+{
+	struct idpair *pairs;
+	size_t i;
+
+	m->n = n;
+	m->ids = NULL;
+	m->idx = NULL;
+	for (i = 0; i < n; i++)
+		if (ids[i] != i + 1)
+			break;
+	if (i == n)
+		return 0;
+	pairs = xreallocarray(NULL, n, sizeof(*pairs));
+	for (i = 0; i < n; i++) {
+		pairs[i].id = ids[i];
+		pairs[i].i = i;
+	}
+	qsort(pairs, n, sizeof(*pairs), idpair_cmp);
+	m->ids = arena_calloc(a, n, sizeof(*m->ids));
+	m->idx = arena_calloc(a, n, sizeof(*m->idx));
+	for (i = 0; i < n; i++) {
+		if (i > 0 && pairs[i].id == pairs[i - 1].id) {
+			*dup = pairs[i].id;
+			free(pairs);
+			return -1;
+		}
+		m->ids[i] = pairs[i].id;
+		m->idx[i] = pairs[i].i;
+	}
+	free(pairs);
+	return 0;
+}
+
+/* The index for id, or SIZE_MAX. */
+static size_t
+idmap_find(const struct idmap *m, uint64_t id)
+{
+	size_t lo = 0, hi = m->n, mid;
+
+	if (m->ids == NULL)
+		return id >= 1 && id <= m->n ? (size_t)(id - 1) : SIZE_MAX;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->ids[mid] < id)
+			lo = mid + 1;
+		else if (m->ids[mid] > id)
+			hi = mid;
+		else
+			return m->idx[mid];
+	}
+	return SIZE_MAX;
+}
+
+struct dec {
+	const Profile	*pb;
+	struct prof	*p;
+	char		*err;
+	size_t		 errlen;
+};
+
+/* The string at index i, or NULL when it is out of range. */
+static const char *
+dec_str(const struct dec *d, int64_t i)
+{
+	if (i == 0 && d->pb->n_string_table == 0)
+		return "";
+	if (i < 0 || (uint64_t)i >= d->pb->n_string_table)
+		return NULL;
+	return d->pb->string_table[i];
+}
+
+#define DEC_STR(d, out, idx, ...) do {					\
+	if (((out) = dec_str((d), (idx))) == NULL)			\
+		return fail((d)->err, (d)->errlen, __VA_ARGS__);	\
+} while (0)
+
+static int
+dec_type(struct dec *d, const Leakatlas__Pprof__ValueType *vt,
+    struct prof_type *t, const char *what)
+{
+	if (vt == NULL) {
+		t->type = t->unit = "";
+		return 0;
+	}
+	DEC_STR(d, t->type, vt->type, "%s: type string %" PRId64 " not in "
+	    "the string table (%zu strings)", what, vt->type,
+	    d->pb->n_string_table);
+	DEC_STR(d, t->unit, vt->unit, "%s: unit string %" PRId64 " not in "
+	    "the string table (%zu strings)", what, vt->unit,
+	    d->pb->n_string_table);
+	return 0;
+}
+
+static char *
+hexaddr(struct arena *a, uint64_t addr)
+{
+	char b[24];
+	int n;
+
+	n = snprintf(b, sizeof(b), "0x%" PRIx64, addr);
+	return arena_strndup(a, b, (size_t)n);
+}
+
+/* Resolve functions, mappings and locations into p's locations. */
+static int
+dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
+{
+	const Profile *pb = d->pb;
+	struct arena *a = d->p->arena;
+	struct idmap fmap, mmap;
+	struct prof_frame *fr, *fn;
+	struct prof_loc *locs;
+	uint64_t *ids, dup;
+	size_t i, j, k, nids;
+	const char *name;
+
+	nids = pb->n_function;
+	if (pb->n_mapping > nids)
+		nids = pb->n_mapping;
+	if (pb->n_location > nids)
+		nids = pb->n_location;
+	ids = xreallocarray(NULL, nids > 0 ? nids : 1, sizeof(*ids));
+
+	/* Functions: name, file and start line, as frames to copy. */
+	fn = arena_calloc(a, pb->n_function, sizeof(*fn));
+	for (i = 0; i < pb->n_function; i++) {
+		const Function *f = pb->function[i];
+
+		ids[i] = f->id;
+		if ((name = dec_str(d, f->name)) == NULL ||
+		    (fn[i].file = dec_str(d, f->filename)) == NULL ||
+		    dec_str(d, f->system_name) == NULL) {
+			free(ids);
+			return fail(d->err, d->errlen, "function id %" PRIu64
+			    ": string index not in the string table (%zu "
+			    "strings)", f->id, pb->n_string_table);
+		}
+		if (*name == '\0')
+			name = dec_str(d, f->system_name);
+		fn[i].func = name;
+		fn[i].line = f->start_line;
+	}
+	if (idmap_build(&fmap, a, ids, pb->n_function, &dup) == -1) {
+		free(ids);
+		return fail(d->err, d->errlen, "duplicate function id %"
+		    PRIu64, dup);
+	}
+	for (i = 0; i < pb->n_mapping; i++)
+		ids[i] = pb->mapping[i]->id;
+	if (idmap_build(&mmap, a, ids, pb->n_mapping, &dup) == -1) {
+		free(ids);
+		return fail(d->err, d->errlen, "duplicate mapping id %" PRIu64,
+		    dup);
+	}
+	for (i = 0; i < pb->n_mapping; i++)
+		if (dec_str(d, pb->mapping[i]->filename) == NULL ||
+		    dec_str(d, pb->mapping[i]->build_id) == NULL) {
+			free(ids);
+			return fail(d->err, d->errlen, "mapping id %" PRIu64
+			    ": string index not in the string table (%zu "
+			    "strings)", pb->mapping[i]->id,
+			    pb->n_string_table);
+		}
+
+	locs = arena_calloc(a, pb->n_location, sizeof(*locs));
+	for (i = 0; i < pb->n_location; i++) {
+		const Location *l = pb->location[i];
+
+		ids[i] = l->id;
+		if (l->mapping_id != 0 &&
+		    idmap_find(&mmap, l->mapping_id) == SIZE_MAX) {
+			free(ids);
+			return fail(d->err, d->errlen, "location id %" PRIu64
+			    ": mapping id %" PRIu64 " not found", l->id,
+			    l->mapping_id);
+		}
+		locs[i].address = l->address;
+		locs[i].nframes = l->n_line > 0 ? l->n_line : 1;
+		fr = arena_calloc(a, locs[i].nframes, sizeof(*fr));
+		locs[i].frames = fr;
+		if (l->n_line == 0) {
+			fr->func = hexaddr(a, l->address);
+			fr->file = "";
+			continue;
+		}
+		for (j = 0; j < l->n_line; j++) {
+			const Leakatlas__Pprof__Line *ln = l->line[j];
+
+			if (ln->function_id == 0) {
+				fr[j].func = hexaddr(a, l->address);
+				fr[j].file = "";
+			} else if ((k = idmap_find(&fmap, ln->function_id)) ==
+			    SIZE_MAX) {
+				free(ids);
+				return fail(d->err, d->errlen, "location id %"
+				    PRIu64 ": function id %" PRIu64 " not "
+				    "found", l->id, ln->function_id);
+			} else {
+				fr[j].func = fn[k].func;
+				fr[j].file = fn[k].file;
+			}
+			fr[j].line = ln->line;
+		}
+	}
+	if (idmap_build(lmap, a, ids, pb->n_location, &dup) == -1) {
+		free(ids);
+		return fail(d->err, d->errlen, "duplicate location id %"
+		    PRIu64, dup);
+	}
+	free(ids);
+	*locsp = locs;
+	return 0;
+}
+
+static int
+dec_samples(struct dec *d, const struct prof_loc *locs,
+    const struct idmap *lmap)
+{
+	const Profile *pb = d->pb;
+	struct prof *p = d->p;
+	struct prof_sample *s;
+	struct prof_label *lb;
+	size_t i, j, k, n;
+
+	p->samples = arena_calloc(p->arena, pb->n_sample, sizeof(*s));
+	p->nsamples = pb->n_sample;
+	for (i = 0; i < pb->n_sample; i++) {
+		const Sample *ps = pb->sample[i];
+
+		s = &p->samples[i];
+		if (ps->n_value != p->ntypes)
+			return fail(d->err, d->errlen, "sample %zu: %zu values "
+			    "for %zu sample types", i + 1, ps->n_value,
+			    p->ntypes);
+		s->values = ps->value;
+		s->locs = arena_calloc(p->arena, ps->n_location_id,
+		    sizeof(*s->locs));
+		s->nlocs = ps->n_location_id;
+		for (j = 0; j < ps->n_location_id; j++) {
+			if ((k = idmap_find(lmap, ps->location_id[j])) ==
+			    SIZE_MAX)
+				return fail(d->err, d->errlen, "sample %zu: "
+				    "location id %" PRIu64 " not found", i + 1,
+				    ps->location_id[j]);
+			s->locs[j] = &locs[k];
+		}
+		s->labels = arena_calloc(p->arena, ps->n_label, sizeof(*lb));
+		for (j = n = 0; j < ps->n_label; j++) {
+			const Label *l = ps->label[j];
+
+			lb = &s->labels[n];
+			DEC_STR(d, lb->key, l->key, "sample %zu: label key "
+			    "string %" PRId64 " not in the string table (%zu "
+			    "strings)", i + 1, l->key, pb->n_string_table);
+			DEC_STR(d, lb->str, l->str, "sample %zu: label value "
+			    "string %" PRId64 " not in the string table (%zu "
+			    "strings)", i + 1, l->str, pb->n_string_table);
+			DEC_STR(d, lb->unit, l->num_unit, "sample %zu: label "
+			    "unit string %" PRId64 " not in the string table "
+			    "(%zu strings)", i + 1, l->num_unit,
+			    pb->n_string_table);
+			/* As pprof does: a label with neither is dropped. */
+			if (l->str != 0) {
+				lb->unit = "";
+				n++;
+			} else if (l->num != 0 || l->num_unit != 0) {
+				lb->str = NULL;
+				lb->num = l->num;
+				n++;
+			}
+		}
+		s->nlabels = n;
+	}
+	return 0;
+}
+
+/* Decode profile.proto bytes into p (p->arena set by the caller). */
+int
+pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
+    size_t errlen)
+{
+	ProtobufCAllocator pa = arena_protobuf_allocator(p->arena);
+	struct dec d;
+	struct prof_loc *locs = NULL;
+	struct idmap lmap;
+	Profile *pb;
+	size_t i;
+	char why[256];
+
+	pb = leakatlas__pprof__profile__unpack(&pa, len, buf);
+	if (pb == NULL) {
+		if (wire_check(buf, 0, len, 0, 0, why, sizeof(why)) == 0)
+			snprintf(why, sizeof(why), "a field does not decode");
+		return fail(err, errlen, "not a pprof profile (protobuf "
+		    "decoding failed: %s)", why);
+	}
+	d.pb = pb;
+	d.p = p;
+	d.err = err;
+	d.errlen = errlen;
+	p->format = "proto";
+	p->time_nanos = pb->time_nanos;
+	p->duration_nanos = pb->duration_nanos;
+	p->period = pb->period;
+	p->types = arena_calloc(p->arena, pb->n_sample_type,
+	    sizeof(*p->types));
+	p->ntypes = pb->n_sample_type;
+	for (i = 0; i < pb->n_sample_type; i++) {
+		snprintf(why, sizeof(why), "sample type %zu", i + 1);
+		if (dec_type(&d, pb->sample_type[i], &p->types[i], why) == -1)
+			return -1;
+	}
+	if (dec_type(&d, pb->period_type, &p->period_type, "period type") ==
+	    -1)
+		return -1;
+	DEC_STR(&d, p->default_type, pb->default_sample_type, "default "
+	    "sample type string %" PRId64 " not in the string table (%zu "
+	    "strings)", pb->default_sample_type, pb->n_string_table);
+	if (dec_locations(&d, &locs, &lmap) == -1)
+		return -1;
+	return dec_samples(&d, locs, &lmap);
+}
+
+/* Decode one input: Go debug=1 text or profile.proto. */
+int
+pprof_parse(struct prof *p, const struct pprof_input *in, char *err,
+    size_t errlen)
+{
+	if (in->len == 0)
+		return fail(err, errlen, "empty profile (the gzip data holds "
+		    "nothing)");
+	return pprof_decode(p, in->data, in->len, err, errlen);
+}
