@@ -151,3 +151,21 @@ load lib
 @test "rank: write error on stdout" {
 	golden rank dev-full sh -c 'rank rank/small.tsv >/dev/full'
 }
+
+@test "rank: --gctrace drift on the live heap of each GC cycle" {
+	golden rank gctrace rank --gctrace rank/two-leaks.gctrace
+}
+
+@test "rank: --gctrace with --fail-on alarm" {
+	golden rank gctrace-fail rank --gctrace rank/two-leaks.gctrace \
+	    --fail-on alarm -k 3 -w 5
+}
+
+@test "rank: --gctrace malformed gc line names its line" {
+	golden rank gctrace-bad rank --gctrace rank/bad.gctrace
+}
+
+@test "rank: --gctrace takes no FILE" {
+	golden rank gctrace-operand rank --gctrace rank/bad.gctrace \
+	    rank/small.tsv
+}
