@@ -160,17 +160,53 @@ kill_mid_run() {
 	kill_mid_run HUP 1
 }
 
+# Per-snapshot sums of column $1 of sample rows, one per line, in order
+# of first appearance.
+snapshot_totals() {
+	awk -F'\t' -v col="$1" '
+	NR == 1 { for (i = 1; i <= NF; i++) { if ($i == col) c = i
+		if ($i == "snapshot") sn = i }; next }
+	{ if (!($sn in seen)) seen[$sn] = ++k; s[seen[$sn]] += $c }
+	END { for (i = 1; i <= k; i++) printf "%.0f\n", s[i] }' "$2"
+}
+
+# Sums over rank's rows of each position of the series column.
+series_totals() {
+	awk -F'\t' '
+	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "series") c = i; next }
+	{ n = split($c, v, ","); if (n > m) m = n
+	  for (i = 1; i <= n; i++) s[i] += v[i] }
+	END { for (i = 1; i <= m; i++) printf "%.0f\n", s[i] }' "$1"
+}
+
 @test "conservation: cluster keeps every row pprof2tsv writes" {
-	command -v cluster >/dev/null ||
-	    skip "cluster is not on main yet"
+	# Graphviz has a cluster too: only ours, from the build tree.
+	[ -x "$top_builddir/cluster" ] || skip "cluster is not on main yet"
 	pprof2tsv "$DATA"/two-leaks/heap-*.pb.gz >"$BATS_TEST_TMPDIR/rows.tsv"
-	cluster "$BATS_TEST_TMPDIR/rows.tsv" >"$BATS_TEST_TMPDIR/clustered.tsv"
+	"$top_builddir/cluster" "$BATS_TEST_TMPDIR/rows.tsv" \
+	    >"$BATS_TEST_TMPDIR/clustered.tsv"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/rows.tsv")" -eq \
 	    "$(wc -l <"$BATS_TEST_TMPDIR/clustered.tsv")" ]
+	snapshot_totals inuse_space "$BATS_TEST_TMPDIR/rows.tsv" \
+	    >"$BATS_TEST_TMPDIR/want"
+	snapshot_totals inuse_space "$BATS_TEST_TMPDIR/clustered.tsv" \
+	    >"$BATS_TEST_TMPDIR/got"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
 @test "conservation: rank's group totals per snapshot sum to pprof2tsv's" {
-	command -v cluster >/dev/null && command -v rank >/dev/null ||
-	    skip "cluster and rank are not on main yet"
-	skip "written once rank's output columns are on main"
+	local by value
+	pprof2tsv "$DATA"/two-leaks/heap-*.pb.gz >"$BATS_TEST_TMPDIR/rows.tsv"
+	for value in inuse_space alloc_objects; do
+		snapshot_totals "$value" "$BATS_TEST_TMPDIR/rows.tsv" \
+		    >"$BATS_TEST_TMPDIR/want"
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/want")" -eq 11 ]
+		for by in site stack function; do
+			rank -v "$value" -b "$by" "$BATS_TEST_TMPDIR/rows.tsv" \
+			    >"$BATS_TEST_TMPDIR/ranked.tsv"
+			series_totals "$BATS_TEST_TMPDIR/ranked.tsv" \
+			    >"$BATS_TEST_TMPDIR/got"
+			diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		done
+	done
 }

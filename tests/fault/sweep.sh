@@ -35,6 +35,13 @@ pprof2tsv --lines two-leaks/heap-0001.pb.gz two-leaks/heap-0007.pb.gz
 pprof2tsv --folded two-leaks/heap-0004.pb.gz
 pprof2tsv <goroutine-chan/goroutine-0010.pb.gz
 tests/tools/tsvcat two-leaks/TRUTH.tsv goroutine-chan/TRUTH.tsv
+normalize-gc normalize-gc/restart.tsv
+normalize-gc --model step-exp normalize-gc/rows.tsv
+normalize-gc --gctrace normalize-gc/trace.gctrace --start 2026-11-26T03:30:00Z --keep-repeats normalize-gc/rows.tsv
+normalize-gc --memstats normalize-gc/memstats.tsv <normalize-gc/rows.tsv
+rank rank/small.tsv
+rank --drift rank/gclag.tsv
+rank rank/goroutine-chan.tsv
 tests/tools/tsvcat <../golden/pprof2tsv/goroutine.out
 CASES
 }
