@@ -393,6 +393,48 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 	return 0;
 }
 
+/*
+ * The offset of a second time_nanos field at the top level, which means
+ * two profiles were concatenated (as pprof says); 0 when there is none.
+ * The message has already decoded, so the walk cannot fail.
+ */
+static size_t
+concatenated(const unsigned char *b, size_t len)
+{
+	size_t off = 0, at;
+	uint64_t tag, v;
+	int seen = 0;
+
+	while (off < len) {
+		at = off;
+		if (wire_varint(b, len, &off, &tag) == -1)
+			return 0;
+		switch (tag & 7) {
+		case 0:
+			if (wire_varint(b, len, &off, &v) == -1)
+				return 0;
+			if (tag >> 3 == 9 && seen++)
+				return at;
+			break;
+		case 1:
+			off += 8;
+			break;
+		case 2:
+			if (wire_varint(b, len, &off, &v) == -1 ||
+			    v > len - off)
+				return 0;
+			off += v;
+			break;
+		case 5:
+			off += 4;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* A sorted id -> index table, or direct indexing when ids are 1..n. */
 struct idmap {
 	uint64_t	*ids;		/* sorted, NULL when dense */
@@ -548,13 +590,21 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 		const Function *f = pb->function[i];
 
 		ids[i] = f->id;
+		if (f->id == 0) {
+			free(ids);
+			return fail(d->err, d->errlen, "function %zu has the "
+			    "reserved id 0", i + 1);
+		}
 		if ((name = dec_str(d, f->name)) == NULL ||
 		    (fn[i].file = dec_str(d, f->filename)) == NULL ||
 		    dec_str(d, f->system_name) == NULL) {
 			free(ids);
 			return fail(d->err, d->errlen, "function id %" PRIu64
-			    ": string index not in the string table (%zu "
-			    "strings)", f->id, pb->n_string_table);
+			    ": %s string %" PRId64 " not in the string table "
+			    "(%zu strings)", f->id, name == NULL ? "name" :
+			    fn[i].file == NULL ? "file name" : "system name",
+			    name == NULL ? f->name : fn[i].file == NULL ?
+			    f->filename : f->system_name, pb->n_string_table);
 		}
 		if (*name == '\0')
 			name = dec_str(d, f->system_name);
@@ -567,7 +617,11 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 		    PRIu64, dup);
 	}
 	for (i = 0; i < pb->n_mapping; i++)
-		ids[i] = pb->mapping[i]->id;
+		if ((ids[i] = pb->mapping[i]->id) == 0) {
+			free(ids);
+			return fail(d->err, d->errlen, "mapping %zu has the "
+			    "reserved id 0", i + 1);
+		}
 	if (idmap_build(&mmap, a, ids, pb->n_mapping, &dup) == -1) {
 		free(ids);
 		return fail(d->err, d->errlen, "duplicate mapping id %" PRIu64,
@@ -587,7 +641,11 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	for (i = 0; i < pb->n_location; i++) {
 		const Location *l = pb->location[i];
 
-		ids[i] = l->id;
+		if ((ids[i] = l->id) == 0) {
+			free(ids);
+			return fail(d->err, d->errlen, "location %zu has the "
+			    "reserved id 0", i + 1);
+		}
 		if (l->mapping_id != 0 &&
 		    idmap_find(&mmap, l->mapping_id) == SIZE_MAX) {
 			free(ids);
@@ -705,6 +763,7 @@ pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
 	struct prof_loc *locs = NULL;
 	struct idmap lmap;
 	Profile *pb;
+	const char *str;
 	size_t i;
 	char why[256];
 
@@ -737,6 +796,29 @@ pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
 	DEC_STR(&d, p->default_type, pb->default_sample_type, "default "
 	    "sample type string %" PRId64 " not in the string table (%zu "
 	    "strings)", pb->default_sample_type, pb->n_string_table);
+	if (pb->n_string_table > 0 && pb->string_table[0][0] != '\0')
+		return fail(err, errlen, "not a pprof profile (its string "
+		    "table does not start with the empty string)");
+	if (pb->n_sample_type == 0 && pb->n_sample > 0)
+		return fail(err, errlen, "%zu samples but no sample types",
+		    pb->n_sample);
+	DEC_STR(&d, str, pb->drop_frames, "drop_frames: string %" PRId64
+	    " not in the string table (%zu strings)", pb->drop_frames,
+	    pb->n_string_table);
+	DEC_STR(&d, str, pb->keep_frames, "keep_frames: string %" PRId64
+	    " not in the string table (%zu strings)", pb->keep_frames,
+	    pb->n_string_table);
+	DEC_STR(&d, str, pb->doc_url, "doc_url: string %" PRId64 " not in "
+	    "the string table (%zu strings)", pb->doc_url,
+	    pb->n_string_table);
+	for (i = 0; i < pb->n_comment; i++)
+		if (dec_str(&d, pb->comment[i]) == NULL)
+			return fail(err, errlen, "comment %zu: string %" PRId64
+			    " not in the string table (%zu strings)", i + 1,
+			    pb->comment[i], pb->n_string_table);
+	if ((i = concatenated(buf, len)) != 0)
+		return fail(err, errlen, "concatenated profiles (a second "
+		    "time_nanos at byte %zu)", i);
 	if (dec_locations(&d, &locs, &lmap) == -1)
 		return -1;
 	return dec_samples(&d, locs, &lmap);
