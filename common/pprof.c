@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "arena.h"
+#include "legacy.h"
 #include "pprof.h"
 #include "prof.h"
 #include "profile.pb-c.h"
@@ -824,13 +825,32 @@ pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
 	return dec_samples(&d, locs, &lmap);
 }
 
-/* Decode one input: Go debug=1 text or profile.proto. */
+/*
+ * Decode one input: Go debug=1 text (through legacy.h), a format we know
+ * but do not read (refused, naming it), else profile.proto.
+ */
 int
 pprof_parse(struct prof *p, const struct pprof_input *in, char *err,
     size_t errlen)
 {
+	const char *what = NULL;
+	char why[400];
+
 	if (in->len == 0)
 		return fail(err, errlen, "empty profile (the gzip data holds "
 		    "nothing)");
+	switch (legacy_sniff((const char *)in->data, in->len, &what)) {
+	case LEGACY_GO_HEAP:
+	case LEGACY_GO_GOROUTINE:
+		if (legacy_parse(p, (const char *)in->data, in->len, why,
+		    sizeof(why)) == -1)
+			return fail(err, errlen, "%s", why);
+		return 0;
+	case LEGACY_UNSUPPORTED:
+		return fail(err, errlen, "looks like a %s, which pprof2tsv "
+		    "does not read", what != NULL ? what : "legacy profile");
+	case LEGACY_NONE:
+		break;
+	}
 	return pprof_decode(p, in->data, in->len, err, errlen);
 }

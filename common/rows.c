@@ -345,7 +345,7 @@ fold_index(struct rows *r, const struct prof *p, char **names, size_t *idx,
 	}
 	if (want == NULL) {
 		*idx = p->ntypes - 1;
-		for (i = 0; i < p->ntypes; i++)
+		for (i = 0; i < p->ntypes && p->default_type[0] != '\0'; i++)
 			if (strcmp(p->types[i].type, p->default_type) == 0)
 				*idx = i;
 		r->foldname = xstrdup(names[*idx]);
@@ -824,6 +824,8 @@ rows_finish(struct rows *r)
 		sort_map = r->fold;
 		qsort(order, n, sizeof(*order), fold_cmp);
 		for (i = 0; i < n; i++) {
+			if (r->sums[order[i]] == 0)
+				continue;
 			e = strmap_at(r->fold, order[i]);
 			tsv_cat_raw(r->w, e->key, e->len);
 			len = snprintf(b, sizeof(b), " %" PRId64,
