@@ -274,7 +274,6 @@ blocking_group(struct rank *k, struct tsv_reader *r, size_t sid,
 	struct strmap_entry *e = strmap_at(k->stacks, sid);
 	const char *site = tsv_get(r, k->c_site), *f;
 	size_t sitelen = tsv_len(r, k->c_site), flen, fn, gid;
-	int created;
 
 	if (e->value != NULL) {
 		gid = (size_t)(uintptr_t)e->value - 1;
@@ -289,9 +288,8 @@ blocking_group(struct rank *k, struct tsv_reader *r, size_t sid,
 		sitelen = f != NULL ? flen : 0;
 	}
 	f = key2(k, site, sitelen, *op, strlen(*op), &flen);
-	gid = strmap_intern(k->groups, f, flen, &created);
+	gid = strmap_intern(k->groups, f, flen, NULL);
 	e->value = (void *)(uintptr_t)(gid + 1);
-	(void)created;
 	return (uint32_t)gid;
 }
 
@@ -689,7 +687,7 @@ representatives(const struct rank *k, uint32_t last)
 
 static void
 put_result(const struct rank *k, struct tsv_writer *w, size_t no,
-    const struct result *res, const double *x, const double *y, size_t n,
+    const struct result *res, const double *y, size_t n,
     const uint32_t *kept, char **buf, size_t *cap)
 {
 	const struct strmap_entry *g = strmap_at(k->groups, res->gid);
@@ -698,7 +696,6 @@ put_result(const struct rank *k, struct tsv_writer *w, size_t no,
 	const char *op, *f;
 	size_t flen;
 
-	(void)x;
 	st = strmap_at(k->stacks, m->sid);
 	site = strmap_at(k->sites, m->site);
 	tsv_put_u64(w, no);
@@ -805,8 +802,7 @@ rank_write(struct rank *k, struct tsv_writer *w)
 		g = &k->group[res[j].gid];
 		for (i = 0; i < n; i++)
 			y[i] = at(g->v, g->cap, kept[i]);
-		put_result(k, w, ++written, &res[j], x, y, n, kept, &buf,
-		    &cap);
+		put_result(k, w, ++written, &res[j], y, n, kept, &buf, &cap);
 		if (strcmp(res[j].verdict, "leak") == 0)
 			leaks++;
 	}

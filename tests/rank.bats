@@ -169,3 +169,36 @@ load lib
 	golden rank gctrace-operand rank --gctrace rank/bad.gctrace \
 	    rank/small.tsv
 }
+
+# The EXAMPLES of rank(1), on the shipped example archive (ticker-leak).
+
+@test "rank(1) example: the five best suspects" {
+	cd "$top_srcdir/examples/archive"
+	pprof2tsv heap-*.pb.gz | normalize-gc | rank --top 5 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 6 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.startHeartbeat leakcorpus/ticker-leak/main.go:78\tleak')" ]
+}
+
+@test "rank(1) example: a nightly gate" {
+	cd "$top_srcdir/examples/archive"
+	run sh -c "pprof2tsv heap-*.pb.gz |
+	    rank --fail-on leak -o '$BATS_TEST_TMPDIR/suspects.tsv'"
+	[ "$status" -eq 3 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/suspects.tsv" | cut -f3)" = leak ]
+}
+
+@test "rank(1) example: goroutines piling up" {
+	cd "$DATA/goroutine-chan"
+	pprof2tsv goroutine-*.pb.gz | rank --goroutines 10000 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.backendQuery leakcorpus/goroutine-chan/main.go:98\tleak')" ]
+}
+
+@test "rank(1) example: drift on a gctrace log" {
+	cd "$DATA/rank"
+	run rank --gctrace two-leaks.gctrace --fail-on alarm
+	[ "$status" -eq 3 ]
+}
