@@ -41,6 +41,10 @@ load lib
 	golden rank by-function-top rank --by function --top 2 rank/small.tsv
 }
 
+@test "rank: groups by the cluster column when there is one" {
+	golden rank cluster rank rank/cluster.tsv
+}
+
 @test "rank: --min-share" {
 	golden rank min-share rank --min-share 0.3 rank/small.tsv
 }
@@ -65,11 +69,12 @@ load lib
 @test "rank: two-leaks through normalize-gc: both leaks first, in order" {
 	(cd "$DATA" && pprof2tsv two-leaks/heap-*.pb.gz | normalize-gc |
 	    rank --top 2) >"$BATS_TEST_TMPDIR/out"
-	cut -f2,3 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
-	printf '%s\t%s\n' group verdict \
+	cut -f2,3,5 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
+	printf '%s\t%s\t%s\n' group verdict value \
 	    'main.(*sessionStore).open leakcorpus/two-leaks/main.go:138' leak \
+	    inuse_space_norm \
 	    'main.recordError leakcorpus/two-leaks/main.go:171' leak \
-	    >"$BATS_TEST_TMPDIR/want"
+	    inuse_space_norm >"$BATS_TEST_TMPDIR/want"
 	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
