@@ -16,6 +16,7 @@
 #include "xmalloc.h"
 
 #define NONE		UINT32_MAX
+#define MAX_VALUE	1e18
 
 /* Thresholds of the verdicts and the score; rank(1) explains each. */
 #define ALPHA		0.01	/* Mann-Kendall p for a trend */
@@ -313,6 +314,21 @@ grow_group(struct rank *k, struct group *g, size_t n)
 	g->cap = cap;
 }
 
+/*
+ * A value column of the current row.  Magnitudes above 1e18 (an exabyte)
+ * are refused so that sums and differences stay finite.
+ */
+static double
+value(struct tsv_reader *r, size_t i)
+{
+	double v = tsv_get_double(r, i);
+
+	if (fabs(v) > MAX_VALUE)
+		tsv_die(r, "column '%s': '%s' is out of range",
+		    tsv_colname(r, i), tsv_get(r, i));
+	return v;
+}
+
 /* Fold one row into its group's series and its member's last value. */
 static void
 add_row(struct rank *k, struct tsv_reader *r, uint32_t si, double val)
@@ -363,8 +379,8 @@ add_row(struct rank *k, struct tsv_reader *r, uint32_t si, double val)
 		grow_group(k, g, (size_t)si + 1);
 	g->v[si] += val;
 	if (k->has_age) {
-		g->ao[si] += tsv_get_double(r, k->c_ao);
-		g->io[si] += tsv_get_double(r, k->c_io);
+		g->ao[si] += value(r, k->c_ao);
+		g->io[si] += value(r, k->c_io);
 	}
 	pair[0] = (uint32_t)gid;
 	pair[1] = (uint32_t)sid;
@@ -413,7 +429,7 @@ rank_read(struct rank *k, struct tsv_reader *r)
 			tsv_die(r, "type '%s' after type '%s': rank one profile "
 			    "type at a time", tsv_get(r, k->c_type), k->type);
 		si = snapshot_of(k, r);
-		val = tsv_get_double(r, k->c_val);
+		val = value(r, k->c_val);
 		k->total[si] += val;
 		if (!k->opts.drift)
 			add_row(k, r, si, val);

@@ -207,3 +207,7 @@ load lib
 	run rank --gctrace two-leaks.gctrace --fail-on alarm
 	[ "$status" -eq 3 ]
 }
+
+@test "rank: a value out of range names its line" {
+	golden rank out-of-range sh -c 'printf "snapshot\ttime\tinuse_space\tsite\tstack\na\t2026-11-26T00:00:00.000000000Z\t-2e18\ts\tx\n" | rank'
+}
