@@ -20,15 +20,27 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	grep -q 'back\\\\slash' "$BATS_TEST_TMPDIR/out"
 }
 
-@test "four variants of the session leak share one id, three others differ" {
+@test "three variants of the session leak share one id, the rest differ" {
 	cd "$DATA"
-	cluster cluster/heap.tsv | awk -F'\t' 'NR > 1 {print $12}' | sort -u \
+	cluster cluster/heap.tsv >"$BATS_TEST_TMPDIR/out"
+	awk -F'\t' 'NR > 1 {print $12}' "$BATS_TEST_TMPDIR/out" | sort -u \
 	    >"$BATS_TEST_TMPDIR/ids"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" = 4 ]
-	cluster cluster/heap.tsv | awk -F'\t' '$11 == "leak" {print $12}' |
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" = 5 ]
+	awk -F'\t' '$11 == "leak" {print $12}' "$BATS_TEST_TMPDIR/out" |
 	    sort -u >"$BATS_TEST_TMPDIR/leak"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/leak")" = 1 ]
 	grep -Eq '^[0-9a-f]{16}$' "$BATS_TEST_TMPDIR/leak"
+	# the caller's own allocation has another site: apart
+	! awk -F'\t' '$11 == "caller" {print $12}' "$BATS_TEST_TMPDIR/out" |
+	    grep -qf "$BATS_TEST_TMPDIR/leak"
+}
+
+@test "--cross-site joins the caller's allocation to the leak" {
+	cd "$DATA"
+	n=$(cluster -x cluster/heap.tsv |
+	    awk -F'\t' '$11 == "leak" || $11 == "caller" {print $12}' |
+	    sort -u | wc -l)
+	[ "$n" = 1 ]
 }
 
 @test "ids are the same in two runs and for the rows in reverse order" {
