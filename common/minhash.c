@@ -175,6 +175,7 @@ minhash_similar(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
     double t)
 {
 	size_t i = 0, j = 0, both = 0, need;
+	uint64_t x, y;
 	double nd;
 
 	if (na == 0 || nb == 0)
@@ -188,15 +189,11 @@ minhash_similar(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
 	while (i < na && j < nb) {
 		if (both + (na - i < nb - j ? na - i : nb - j) < need)
 			return 0;
-		if (a[i] < b[j])
-			i++;
-		else if (a[i] > b[j])
-			j++;
-		else {
-			both++;
-			i++;
-			j++;
-		}
+		x = a[i];
+		y = b[j];
+		both += x == y;		/* branch-free merge step */
+		i += x <= y;
+		j += y <= x;
 	}
 	return (double)both / (double)(na + nb - both) >= t;
 }
