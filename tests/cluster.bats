@@ -162,3 +162,57 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	[ "$status" = 1 ]
 	grep -q '^cluster: write error on stdout' "$BATS_TEST_TMPDIR/err"
 }
+
+@test "real profiles: pprof2tsv | cluster keeps every row and column" {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	cd "$DATA"
+	pprof2tsv two-leaks/*.pb.gz >"$BATS_TEST_TMPDIR/in"
+	cluster "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" = \
+	    "$(wc -l <"$BATS_TEST_TMPDIR/in")" ]
+	others "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" |
+	    cmp - "$BATS_TEST_TMPDIR/in"
+}
+
+@test "real profiles: the two leaks are apart, each with its own site" {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	cd "$DATA"
+	pprof2tsv two-leaks/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
+	# every cluster holding a leak row holds only rows of that leak's site
+	for fn in 'main.(*sessionStore).open' main.recordError; do
+		awk -F'\t' -v fn="$fn" 'NR > 1 && index($9, fn " ") == 1 {
+		    print $NF }' "$BATS_TEST_TMPDIR/out" | sort -u \
+		    >"$BATS_TEST_TMPDIR/ids"
+		[ -s "$BATS_TEST_TMPDIR/ids" ]
+		awk -F'\t' 'NR == FNR { id[$1] = 1; next }
+		    FNR > 1 && ($NF in id) { split($9, w, " "); print w[1] }' \
+		    "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/out" | sort -u \
+		    >"$BATS_TEST_TMPDIR/sites"
+		[ "$(cat "$BATS_TEST_TMPDIR/sites")" = "$fn" ]
+	done
+}
+
+@test "real profiles: goroutine leaks apart (send vs receive)" {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	cd "$DATA"
+	pprof2tsv goroutine-chan/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
+	a=$(awk -F'\t' 'index($6, "main.backendQuery ") == 1 { print $NF }' \
+	    "$BATS_TEST_TMPDIR/out" | sort -u)
+	b=$(awk -F'\t' 'index($6, "main.awaitAck ") == 1 { print $NF }' \
+	    "$BATS_TEST_TMPDIR/out" | sort -u)
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]
+	[ "$(echo "$a" | wc -l)" = 1 ]
+}
+
+@test "cluster | rank: one rank row per cluster id" {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	command -v rank >/dev/null || skip "no rank"
+	cd "$DATA"
+	pprof2tsv two-leaks/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
+	awk -F'\t' 'NR > 1 { print $NF }' "$BATS_TEST_TMPDIR/out" | sort -u \
+	    >"$BATS_TEST_TMPDIR/ids"
+	rank "$BATS_TEST_TMPDIR/out" | awk -F'\t' 'NR == 1 {
+	    for (i = 1; i <= NF; i++) if ($i == "group") g = i; next }
+	    { print $g }' | sort >"$BATS_TEST_TMPDIR/groups"
+	diff "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/groups"
+}
