@@ -37,6 +37,7 @@ struct cluster_set {
 	struct strmap		*frames;	/* frame -> id */
 	uint64_t		*fhash;
 	unsigned char		*fkind;		/* FRAME_RUNTIME, FRAME_STDLIB */
+	size_t			 kcap;
 	size_t			 fcap;
 	struct strmap		*labels;	/* "key=value" -> id */
 	uint64_t		*lhash;
@@ -132,43 +133,52 @@ push_id(struct cluster_set *cs, size_t *n, uint32_t id)
 	cs->ids[(*n)++] = id;
 }
 
+/*
+ * Intern s in m and, the first time, record its seeded hash in (*hash)[id],
+ * growing *hash (capacity *cap).  *created tells which.
+ */
 static uint32_t
-intern_frame(struct cluster_set *cs, const char *f, size_t len)
+intern_hashed(struct cluster_set *cs, struct strmap *m, uint64_t **hash,
+    size_t *cap, const char *s, size_t len, int *created)
 {
-	size_t id;
-	int created;
+	size_t id = strmap_intern(m, s, len, created);
 
-	id = strmap_intern(cs->frames, f, len, &created);
-	if (created) {
-		if (id >= cs->fcap) {
-			cs->fcap = cs->fcap ? cs->fcap * 2 : 256;
-			cs->fhash = xreallocarray(cs->fhash, cs->fcap,
-			    sizeof(*cs->fhash));
-			cs->fkind = xreallocarray(cs->fkind, cs->fcap, 1);
+	if (*created) {
+		if (id >= *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*hash = xreallocarray(*hash, *cap, sizeof(**hash));
 		}
-		cs->fhash[id] = hash_bytes(f, len, cs->o.seed);
-		cs->fkind[id] = (frames_is_runtime(f, len) ? FRAME_RUNTIME :
-		    0) | (frames_is_stdlib(f, len) ? FRAME_STDLIB : 0);
+		(*hash)[id] = hash_bytes(s, len, cs->o.seed);
 	}
 	return (uint32_t)id;
 }
 
 static uint32_t
-intern_label(struct cluster_set *cs, const char *l, size_t len)
+intern_frame(struct cluster_set *cs, const char *f, size_t len)
 {
-	size_t id;
+	uint32_t id;
 	int created;
 
-	id = strmap_intern(cs->labels, l, len, &created);
+	id = intern_hashed(cs, cs->frames, &cs->fhash, &cs->fcap, f, len,
+	    &created);
 	if (created) {
-		if (id >= cs->lcap) {
-			cs->lcap = cs->lcap ? cs->lcap * 2 : 64;
-			cs->lhash = xreallocarray(cs->lhash, cs->lcap,
-			    sizeof(*cs->lhash));
+		if (id >= cs->kcap) {
+			cs->kcap = cs->fcap;
+			cs->fkind = xreallocarray(cs->fkind, cs->kcap, 1);
 		}
-		cs->lhash[id] = hash_bytes(l, len, cs->o.seed);
+		cs->fkind[id] = (frames_is_runtime(f, len) ? FRAME_RUNTIME :
+		    0) | (frames_is_stdlib(f, len) ? FRAME_STDLIB : 0);
 	}
-	return (uint32_t)id;
+	return id;
+}
+
+static uint32_t
+intern_label(struct cluster_set *cs, const char *l, size_t len)
+{
+	int created;
+
+	return intern_hashed(cs, cs->labels, &cs->lhash, &cs->lcap, l, len,
+	    &created);
 }
 
 /*
