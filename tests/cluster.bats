@@ -216,3 +216,30 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	    { print $g }' | sort >"$BATS_TEST_TMPDIR/groups"
 	diff "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/groups"
 }
+
+@test "man page examples on examples/archive and goroutine-chan" {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	cd "$top_srcdir/examples/archive"
+	if command -v normalize-gc >/dev/null && command -v rank >/dev/null
+	then
+		run sh -c 'pprof2tsv heap-*.pb.gz | normalize-gc | cluster |
+		    rank --top 5'
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 6 ]
+	fi
+	run sh -c 'pprof2tsv heap-*.pb.gz | cluster --summary |
+	    cut -f1,2,5,6'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'cluster\tmembers\tseries\tsite')" ]
+	# the ticker leak: its allocation and time.NewTicker's, one cluster
+	printf '%s\n' "${lines[@]}" | grep -q $'^[0-9a-f]*\t2\t.*\tmain.startHeartbeat '
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c $'\tmain.startHeartbeat ')" = 1 ]
+	cd "$DATA/goroutine-chan"
+	run sh -c 'pprof2tsv goroutine-*.pb.gz | cluster -R -S -v goroutine'
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *$'\tmain.backendQuery '* ]]
+	cd "$DATA"
+	run sh -c 'cluster --verbose -b 16 -r 8 cluster/heap.tsv >/dev/null'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"in 16 bands of 8 rows"* ]]
+}
