@@ -28,18 +28,23 @@
 
 #define ID_SEED		0x6c65616b61746c61ULL	/* never change: ids */
 #define NO_ITEM		UINT32_MAX
+#define FRAME_RUNTIME	1
+#define FRAME_STDLIB	2
 #define CACHE_MAX	((size_t)1 << 24)	/* shingles kept: 128 MiB */
 
 struct cluster_set {
 	struct cluster_opts	 o;
 	struct strmap		*frames;	/* frame -> id */
 	uint64_t		*fhash;
-	unsigned char		*fruntime;
+	unsigned char		*fkind;		/* FRAME_RUNTIME, FRAME_STDLIB */
+	size_t			 kcap;
 	size_t			 fcap;
 	struct strmap		*labels;	/* "key=value" -> id */
 	uint64_t		*lhash;
 	size_t			 lcap;
 	struct strmap		*items;		/* binary key -> item */
+	uint32_t		*isite;		/* item -> its site frame */
+	size_t			 icap;
 	uint32_t		*ids;		/* scratch: one key */
 	size_t			 idcap;
 	struct unionfind	*uf;
@@ -105,7 +110,8 @@ cluster_set_free(struct cluster_set *cs)
 	strmap_free(cs->labels);
 	strmap_free(cs->items);
 	free(cs->fhash);
-	free(cs->fruntime);
+	free(cs->fkind);
+	free(cs->isite);
 	free(cs->lhash);
 	free(cs->ids);
 	free(cs->fh);
@@ -127,42 +133,68 @@ push_id(struct cluster_set *cs, size_t *n, uint32_t id)
 	cs->ids[(*n)++] = id;
 }
 
+/*
+ * Intern s in m and, the first time, record its seeded hash in (*hash)[id],
+ * growing *hash (capacity *cap).  *created tells which.
+ */
 static uint32_t
-intern_frame(struct cluster_set *cs, const char *f, size_t len)
+intern_hashed(struct cluster_set *cs, struct strmap *m, uint64_t **hash,
+    size_t *cap, const char *s, size_t len, int *created)
 {
-	size_t id;
-	int created;
+	size_t id = strmap_intern(m, s, len, created);
 
-	id = strmap_intern(cs->frames, f, len, &created);
-	if (created) {
-		if (id >= cs->fcap) {
-			cs->fcap = cs->fcap ? cs->fcap * 2 : 256;
-			cs->fhash = xreallocarray(cs->fhash, cs->fcap,
-			    sizeof(*cs->fhash));
-			cs->fruntime = xreallocarray(cs->fruntime, cs->fcap, 1);
+	if (*created) {
+		if (id >= *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*hash = xreallocarray(*hash, *cap, sizeof(**hash));
 		}
-		cs->fhash[id] = hash_bytes(f, len, cs->o.seed);
-		cs->fruntime[id] = (unsigned char)frames_is_runtime(f, len);
+		(*hash)[id] = hash_bytes(s, len, cs->o.seed);
 	}
 	return (uint32_t)id;
 }
 
 static uint32_t
-intern_label(struct cluster_set *cs, const char *l, size_t len)
+intern_frame(struct cluster_set *cs, const char *f, size_t len)
 {
-	size_t id;
+	uint32_t id;
 	int created;
 
-	id = strmap_intern(cs->labels, l, len, &created);
+	id = intern_hashed(cs, cs->frames, &cs->fhash, &cs->fcap, f, len,
+	    &created);
 	if (created) {
-		if (id >= cs->lcap) {
-			cs->lcap = cs->lcap ? cs->lcap * 2 : 64;
-			cs->lhash = xreallocarray(cs->lhash, cs->lcap,
-			    sizeof(*cs->lhash));
+		if (id >= cs->kcap) {
+			cs->kcap = cs->fcap;
+			cs->fkind = xreallocarray(cs->fkind, cs->kcap, 1);
 		}
-		cs->lhash[id] = hash_bytes(l, len, cs->o.seed);
+		cs->fkind[id] = (frames_is_runtime(f, len) ? FRAME_RUNTIME :
+		    0) | (frames_is_stdlib(f, len) ? FRAME_STDLIB : 0);
 	}
-	return (uint32_t)id;
+	return id;
+}
+
+static uint32_t
+intern_label(struct cluster_set *cs, const char *l, size_t len)
+{
+	int created;
+
+	return intern_hashed(cs, cs->labels, &cs->lhash, &cs->lcap, l, len,
+	    &created);
+}
+
+/*
+ * The frame a person would blame, as the site column names it: the first
+ * from the leaf outside the runtime and standard library, else the leaf;
+ * NO_ITEM for an empty stack.
+ */
+static uint32_t
+site_frame(const struct cluster_set *cs, const uint32_t *id, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = n; k-- > 0;)
+		if (!(cs->fkind[id[k]] & FRAME_STDLIB))
+			return id[k];
+	return n > 0 ? id[n - 1] : NO_ITEM;
 }
 
 /*
@@ -177,6 +209,7 @@ cluster_set_add(struct cluster_set *cs, const char *stack, size_t slen,
 	const char *p = stack, *end = stack + slen, *f, *comma;
 	size_t n = 0, len;
 	uint32_t nframes;
+	int created;
 
 	push_id(cs, &n, 0);
 	while (frames_next(&p, end, &f, &len))
@@ -196,10 +229,18 @@ cluster_set_add(struct cluster_set *cs, const char *stack, size_t slen,
 		p = comma + 1;
 	}
 	len = strmap_intern(cs->items, (const char *)cs->ids,
-	    n * sizeof(uint32_t), NULL);
+	    n * sizeof(uint32_t), &created);
 	if (len >= UINT32_MAX)
 		err_die(EXIT_DATA, "more than %" PRIu32 " distinct stacks",
 		    UINT32_MAX - 1);
+	if (created) {
+		if (len >= cs->icap) {
+			cs->icap = cs->icap ? cs->icap * 2 : 256;
+			cs->isite = xreallocarray(cs->isite, cs->icap,
+			    sizeof(*cs->isite));
+		}
+		cs->isite[len] = site_frame(cs, cs->ids + 1, nframes);
+	}
 	return (uint32_t)len;
 }
 
@@ -246,10 +287,10 @@ cluster_set_shingles(struct cluster_set *cs, uint32_t i, uint64_t *out,
 		cs->lh = xreallocarray(cs->lh, cs->lhcap + 1, sizeof(uint64_t));
 	}
 	for (kept = k = 0; cs->o.drop_runtime && k < nf; k++)
-		kept += !cs->fruntime[id[k]];
+		kept += !(cs->fkind[id[k]] & FRAME_RUNTIME);
 	for (k = 0; k < nf; k++)
 		if (!cs->o.drop_runtime || kept == 0 ||
-		    !cs->fruntime[id[k]])
+		    !(cs->fkind[id[k]] & FRAME_RUNTIME))
 			cs->fh[m++] = cs->fhash[id[k]];
 	for (k = 0; k < nl; k++)
 		cs->lh[k] = cs->lhash[id[nf + k]];
@@ -367,6 +408,8 @@ confirm(struct cluster_set *cs, struct sets *s, size_t i, uint32_t x,
 	const uint64_t *a, *b;
 	size_t na, nb;
 
+	if (!cs->o.cross_site && cs->isite[x] != cs->isite[y])
+		return 0;
 	a = sets_get(cs, s, i, x, &na);
 	b = sets_get(cs, s, j, y, &nb);
 	cs->st.compared++;
@@ -582,7 +625,9 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 		}
 		minhash_sign(sh, need, cs->o.nhash, cs->o.seed, sig);
 		cache_add(cs, (uint32_t)i, sh, need);
-		minhash_band_keys(sig, nb, nr, keys + i * (size_t)nb);
+		minhash_band_keys(sig, nb, nr, cs->o.cross_site ||
+		    cs->isite[i] == NO_ITEM ? 0 : cs->fhash[cs->isite[i]],
+		    keys + i * (size_t)nb);
 	}
 	free(sh);
 	free(sig);
