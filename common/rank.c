@@ -8,6 +8,7 @@
 
 #include "blocking.h"
 #include "err.h"
+#include "gctrace.h"
 #include "rank.h"
 #include "stats.h"
 #include "strmap.h"
@@ -18,7 +19,7 @@
 
 /* Thresholds of the verdicts and the score; rank(1) explains each. */
 #define ALPHA		0.01	/* Mann-Kendall p for a trend */
-#define MIN_TAU		0.3	/* Mann-Kendall tau for a trend */
+#define MIN_TAU		0.5	/* Mann-Kendall tau for a trend */
 #define MIN_SNR		3.0	/* trend growth over noise for a trend */
 #define PLATEAU_STOP	0.75	/* growth slowed this much: plateau */
 #define BURST_SNR	4.0	/* excursion over noise for a burst */
@@ -862,6 +863,52 @@ rank_write_drift(struct rank *k, struct tsv_writer *w)
 	free(d);
 	free(v);
 	free(order);
+	return alarms;
+}
+
+/*
+ * The drift alarm on a gctrace log's live heap, one row per GC cycle: the
+ * snapshot is the log's name, the time empty (the log has only seconds
+ * since the process started: column uptime), the cycle's number in gc.
+ */
+size_t
+rank_write_gctrace(const struct rank_opts *o, const char *name,
+    const struct gctrace_cycle *c, size_t n, struct tsv_writer *w)
+{
+	static const char *const cols[] = {
+		"snapshot", "time", "value", "delta", "mean", "sd",
+		"threshold", "alarm", "gc", "uptime"
+	};
+	struct stats_drift *d;
+	double *v;
+	size_t i, alarms = 0;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		tsv_put_str(w, cols[i]);
+	tsv_endrow(w);
+	if (n == 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	d = xreallocarray(NULL, n, sizeof(*d));
+	for (i = 0; i < n; i++)
+		v[i] = (double)c[i].heap_live;
+	stats_drift(v, n, o->window, o->k, d);
+	for (i = 0; i < n; i++) {
+		tsv_put_str(w, name);
+		tsv_put_empty(w);
+		tsv_put_double(w, v[i]);
+		tsv_put_double(w, d[i].delta);
+		tsv_put_double(w, d[i].mean);
+		tsv_put_double(w, d[i].sd);
+		tsv_put_double(w, d[i].threshold);
+		tsv_put_u64(w, (uint64_t)d[i].alarm);
+		tsv_put_i64(w, c[i].num);
+		tsv_put_double(w, c[i].t);
+		tsv_endrow(w);
+		alarms += (size_t)d[i].alarm;
+	}
+	free(d);
+	free(v);
 	return alarms;
 }
 

@@ -59,16 +59,29 @@ load lib
 }
 
 @test "rank: two-leaks archive, 11 snapshots" {
-	golden rank two-leaks sh -c 'gzip -dc rank/two-leaks.tsv.gz | rank'
+	golden rank two-leaks sh -c 'pprof2tsv two-leaks/heap-*.pb.gz | rank'
+}
+
+@test "rank: two-leaks through normalize-gc: both leaks first, in order" {
+	(cd "$DATA" && pprof2tsv two-leaks/heap-*.pb.gz | normalize-gc |
+	    rank --top 2) >"$BATS_TEST_TMPDIR/out"
+	cut -f2,3 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
+	printf '%s\t%s\n' group verdict \
+	    'main.(*sessionStore).open leakcorpus/two-leaks/main.go:138' leak \
+	    'main.recordError leakcorpus/two-leaks/main.go:171' leak \
+	    >"$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
 @test "rank: goroutine profiles grouped by blocking site" {
-	golden rank goroutine rank rank/goroutine-chan.tsv
+	golden rank goroutine sh -c \
+	    'pprof2tsv goroutine-chan/goroutine-*.pb.gz | rank'
 }
 
 @test "rank: --goroutines flags a site above the count" {
-	golden rank goroutines-threshold rank --goroutines 200 --min-snapshots 10 \
-	    rank/goroutine-chan.tsv
+	golden rank goroutines-threshold sh -c \
+	    'pprof2tsv goroutine-chan/goroutine-*.pb.gz |
+	    rank --goroutines 200 --min-snapshots 10'
 }
 
 @test "rank: --drift on memstats rows" {
@@ -137,4 +150,22 @@ load lib
 
 @test "rank: write error on stdout" {
 	golden rank dev-full sh -c 'rank rank/small.tsv >/dev/full'
+}
+
+@test "rank: --gctrace drift on the live heap of each GC cycle" {
+	golden rank gctrace rank --gctrace rank/two-leaks.gctrace
+}
+
+@test "rank: --gctrace with --fail-on alarm" {
+	golden rank gctrace-fail rank --gctrace rank/two-leaks.gctrace \
+	    --fail-on alarm -k 3 -w 5
+}
+
+@test "rank: --gctrace malformed gc line names its line" {
+	golden rank gctrace-bad rank --gctrace rank/bad.gctrace
+}
+
+@test "rank: --gctrace takes no FILE" {
+	golden rank gctrace-operand rank --gctrace rank/bad.gctrace \
+	    rank/small.tsv
 }
