@@ -13,6 +13,7 @@ REGRESS="$top_srcdir/tests/fuzz/regress"
 # The fault shim, unless it is not built or the tools use ASan's malloc.
 need_shim() {
 	[ -f "$SHIM" ] || skip "tests/fault/faultinject.so not built"
+	[ -z "${LEAKATLAS_VALGRIND:-}" ] || skip "the shim's malloc under valgrind"
 	! grep -q __asan_init "$top_builddir/pprof2tsv" ||
 	    skip "AddressSanitizer build: LD_PRELOAD of malloc conflicts"
 }
