@@ -172,6 +172,11 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 		    inpos, zs.msg != NULL ? zs.msg : "inflate failed");
 	}
 	inflateEnd(&zs);
+	if (len > max) {
+		free(buf);
+		return fail(err, errlen, "decompressed data larger than the "
+		    "--max-bytes limit of %zu bytes", max);
+	}
 	*out = buf;
 	*outlen = len;
 	return 0;
