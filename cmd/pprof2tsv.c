@@ -231,6 +231,34 @@ write_memstats(FILE *fp, int argc, char *argv[], size_t max_bytes,
 	w = NULL;
 }
 
+/* The input being read, for the per-sample callback. */
+struct current {
+	const char	*arg;		/* as on the command line */
+	const char	*name;		/* for messages */
+	const struct pprof_input *in;
+	int		 begun;
+};
+
+static int
+begin(struct current *c, const struct prof *p, char *err, size_t errlen)
+{
+	c->begun = 1;
+	return rows_begin(rows, p, c->arg, snapshot_time(p->time_nanos, c->in,
+	    c->name), err, errlen);
+}
+
+/* Each sample as it is decoded: begin the profile first. */
+static int
+on_sample(void *arg, const struct prof *p, const struct prof_sample *s,
+    char *err, size_t errlen)
+{
+	struct current *c = arg;
+
+	if (!c->begun && begin(c, p, err, errlen) == -1)
+		return -1;
+	return rows_sample(rows, p, s, err, errlen);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -240,6 +268,7 @@ main(int argc, char *argv[])
 	struct rows_tagfocus *tf = NULL;
 	struct outfile *of;
 	struct pprof_input in;
+	struct current cur;
 	struct prof p;
 	regex_t focus, ignore;
 	const char *output = NULL, *name;
@@ -338,12 +367,16 @@ main(int argc, char *argv[])
 			arena_reset(a);
 			memset(&p, 0, sizeof(p));
 			p.arena = a;
-			if (pprof_parse(&p, &in, err, sizeof(err)) == -1)
+			cur.arg = argv[i];
+			cur.name = name;
+			cur.in = &in;
+			cur.begun = 0;
+			if (pprof_parse(&p, &in, on_sample, &cur, err,
+			    sizeof(err)) == -1 ||
+			    (!cur.begun && begin(&cur, &p, err, sizeof(err)) ==
+			    -1))
 				die_input(name, err);
 			pprof_input_free(&in);
-			if (rows_add(rows, &p, argv[i], snapshot_time(
-			    p.time_nanos, &in, name), err, sizeof(err)) == -1)
-				die_input(name, err);
 		}
 		if (rows_finish(rows) == -1)
 			err_die(EXIT_DATA, "write error on %s: %s",

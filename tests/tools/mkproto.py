@@ -194,6 +194,9 @@ def main():
     # A function whose name is string 500, past the end of the table.
     write("bad-string.pb", common(functions=FUNCS) +
           bfield(5, vfield(1, 31337) + vfield(2, 500)))
+    # A sample whose packed location ids claim 3 bytes and hold 2.
+    write("bad-sample.pb", common() +
+          bfield(2, key(1, 2) + varint(3) + b"\x01\x02"))
     write("truncated.pb.gz", gzip.compress(common(), mtime=0)[:-30])
     write("corrupt.pb", good[:-7] + b"\x32\x7f" + b"x")
     write("concatenated.pb", good + good)
