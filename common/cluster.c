@@ -328,6 +328,7 @@ struct sets {
 	uint64_t	*grp;		/* per member: root and index */
 	size_t		*start;		/* group starts in grp */
 	uint32_t	*tries;		/* per member: pairs compared */
+	size_t		*left;		/* per group: members under the cap */
 	size_t		 mcap;
 };
 
@@ -462,8 +463,10 @@ link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 			y = (uint32_t)g[j];
 			if (s->tries[y] >= BUCKET_TRIES)
 				continue;
-			s->tries[x]++;
-			s->tries[y]++;
+			if (++s->tries[x] == BUCKET_TRIES)
+				s->left[gi]--;
+			if (++s->tries[y] == BUCKET_TRIES)
+				s->left[gj]--;
 			if (confirm(cs, s, x, (uint32_t)b[x], y,
 			    (uint32_t)b[y], NULL, NULL))
 				return;
@@ -501,6 +504,7 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 		s->n = xreallocarray(s->n, s->mcap, sizeof(size_t));
 		s->grp = xreallocarray(s->grp, s->mcap, sizeof(uint64_t));
 		s->tries = xreallocarray(s->tries, s->mcap, sizeof(uint32_t));
+		s->left = xreallocarray(s->left, s->mcap, sizeof(size_t));
 		s->start = xreallocarray(s->start, s->mcap + 1,
 		    sizeof(size_t));
 	}
@@ -532,10 +536,13 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 			s->start[ng++] = i;
 	s->start[ng] = m;
 	for (gi = 0; gi < ng; gi++)
-		for (gj = gi + 1; gj < ng; gj++) {
-			if (unionfind_find(uf, (uint32_t)(g[s->start[gi]] >>
-			    32)) == unionfind_find(uf,
-			    (uint32_t)(g[s->start[gj]] >> 32)))
+		s->left[gi] = s->start[gi + 1] - s->start[gi];
+	for (gi = 0; gi < ng; gi++)
+		for (gj = gi + 1; gj < ng && s->left[gi] > 0; gj++) {
+			if (s->left[gj] == 0 || unionfind_find(uf,
+			    (uint32_t)(g[s->start[gi]] >> 32)) ==
+			    unionfind_find(uf, (uint32_t)(g[s->start[gj]] >>
+			    32)))
 				continue;
 			link_groups(cs, s, b, gi, gj);
 		}
@@ -690,6 +697,7 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 	free(sets.grp);
 	free(sets.start);
 	free(sets.tries);
+	free(sets.left);
 	name_clusters(cs);
 }
 
