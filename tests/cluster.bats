@@ -243,3 +243,15 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"in 16 bands of 8 rows"* ]]
 }
+
+@test "--labels all makes the bytes label part of a stack's key" {
+	cd "$DATA"
+	run sh -c 'cluster --verbose -o /dev/null cluster/heap.tsv 2>&1'
+	[[ "${lines[0]}" == *", 7 distinct stacks,"* ]]
+	run sh -c 'cluster --verbose -l all -o /dev/null cluster/heap.tsv 2>&1'
+	[[ "${lines[0]}" == *", 8 distinct stacks,"* ]]
+	# one label more or less does not split the leak
+	n=$(cluster -l all cluster/heap.tsv |
+	    awk -F'\t' '$11 == "leak" {print $12}' | sort -u | wc -l)
+	[ "$n" = 1 ]
+}

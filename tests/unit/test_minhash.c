@@ -214,6 +214,12 @@ static const char *const stacks[] = {
 	"p;q;r;s",
 };
 
+static const char *const lined[] = {
+	"m;a;b;c;d;e;f;g;h;main.leak (x.go:5)",
+	"m;a;b;c;d;e;f;g;h;main.leak (x.go:9)",
+	"m;a;b;c;d;e;f;g;h;main.other (x.go:5)",
+};
+
 static void
 test_set(void)
 {
@@ -276,6 +282,7 @@ test_set(void)
 		cluster_set_free(cs);
 	}
 	/* the site is the first frame from the leaf outside the stdlib */
+	o.cross_site = 0;
 	cs = cluster_set_new(&o);
 	cluster_set_add(cs, "m;a;b;c;d;e;f;g;main.leak;runtime.mallocgc",
 	    42, "", 0);
@@ -284,6 +291,16 @@ test_set(void)
 	cluster_set_link(cs, NULL, NULL);
 	ok(cluster_set_id(cs, 0) == cluster_set_id(cs, 1),
 	    "runtime leaves share the site main.leak");
+	cluster_set_free(cs);
+	/* with --lines frames, the site is the function without its line */
+	cs = cluster_set_new(&o);
+	for (i = 0; i < 3; i++)
+		cluster_set_add(cs, lined[i], strlen(lined[i]), "", 0);
+	cluster_set_link(cs, NULL, NULL);
+	ok(cluster_set_id(cs, 0) == cluster_set_id(cs, 1),
+	    "lines of one site function join");
+	ok(cluster_set_id(cs, 0) != cluster_set_id(cs, 2),
+	    "another function at the same line does not");
 	cluster_set_free(cs);
 }
 
