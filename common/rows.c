@@ -78,6 +78,8 @@ sb_grow(struct sbuf *s, size_t n)
 static void
 sb_add(struct sbuf *s, const char *p, size_t n)
 {
+	if (n == 0)
+		return;
 	sb_grow(s, n);
 	memcpy(s->b + s->len, p, n);
 	s->len += n;
@@ -130,6 +132,9 @@ rows_new(FILE *fp, const struct rows_opts *o)
 	r->w = tsv_writer_new(fp);
 	r->o = *o;
 	r->arena = arena_new();
+	sb_grow(&r->sb, 256);
+	sb_grow(&r->lb, 256);
+	sb_grow(&r->tmp, 256);
 	r->mask = 1023;
 	r->slots = xcalloc(r->mask + 1, sizeof(*r->slots));
 	if (o->folded)
@@ -340,7 +345,7 @@ fold_index(struct rows *r, const struct prof *p, char **names, size_t *idx,
 	}
 	if (want == NULL) {
 		*idx = p->ntypes - 1;
-		for (i = 0; i < p->ntypes; i++)
+		for (i = 0; i < p->ntypes && p->default_type[0] != '\0'; i++)
 			if (strcmp(p->types[i].type, p->default_type) == 0)
 				*idx = i;
 		r->foldname = xstrdup(names[*idx]);
@@ -668,7 +673,8 @@ put_labels(struct rows *r, size_t n)
 		sb_add_esc(s, r->lb.b + r->labs[i].val, r->labs[i].vallen, 1);
 	}
 	tsv_put_empty(r->w);
-	tsv_cat_raw(r->w, s->b, s->len);
+	if (s->len > 0)
+		tsv_cat_raw(r->w, s->b, s->len);
 }
 
 static void
@@ -818,6 +824,8 @@ rows_finish(struct rows *r)
 		sort_map = r->fold;
 		qsort(order, n, sizeof(*order), fold_cmp);
 		for (i = 0; i < n; i++) {
+			if (r->sums[order[i]] == 0)
+				continue;
 			e = strmap_at(r->fold, order[i]);
 			tsv_cat_raw(r->w, e->key, e->len);
 			len = snprintf(b, sizeof(b), " %" PRId64,
