@@ -325,9 +325,12 @@ suspect_facts(const struct suspect *s, struct fact *f, char *loc,
 	}
 	fmt_time(a, sizeof(a), s->t_first);
 	fmt_time(b, sizeof(b), s->t_last);
-	fact_add(f, &n, "Window", "%.0f snapshots, %s .. %s",
-	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots, a,
-	    b + (strncmp(a, b, 11) == 0 ? 11 : 0));
+	x = fact_add(f, &n, "Window", "%.0f snapshots",
+	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots);
+	if (s->t_first != INT64_MIN && s->t_last != INT64_MIN)
+		snprintf(x->text + strlen(x->text), sizeof(x->text) -
+		    strlen(x->text), ", %s .. %s", a, b +
+		    (strncmp(a, b, 11) == 0 ? 11 : 0));
 	if (s->nseries > 0) {
 		x = fact_add(f, &n, "Series", "%s", "");
 		x->spark = s->series;
