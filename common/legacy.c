@@ -23,6 +23,9 @@
 /* How much of the input legacy_sniff() looks at for text checks. */
 #define SNIFF_TEXT	4096
 
+/* A UTF-8 byte order mark, as some Windows editors save text. */
+#define BOM		"\xef\xbb\xbf"
+
 /* ---- small helpers -------------------------------------------------- */
 
 static int
@@ -145,6 +148,33 @@ add_i64(int64_t *acc, int64_t v)
 		return -1;
 	*acc += v;
 	return 0;
+}
+
+/* Blanks, then the character c; what follows it, or NULL. */
+static const char *
+expect(const char *s, const char *end, char c)
+{
+	s = skip_blank(s, end);
+	return s < end && *s == c ? s + 1 : NULL;
+}
+
+/*
+ * "a: b [c: d]", the in-use and allocated counts and bytes of a heap
+ * header or record; in-use values may be negative (golang/go#19311).
+ * Returns what follows "]", or NULL.
+ */
+static const char *
+parse_counts(const char *s, const char *end, int64_t *v)
+{
+	if ((s = parse_i64(skip_blank(s, end), end, 1, &v[0])) == NULL ||
+	    (s = expect(s, end, ':')) == NULL ||
+	    (s = parse_i64(skip_blank(s, end), end, 1, &v[1])) == NULL ||
+	    (s = expect(s, end, '[')) == NULL ||
+	    (s = parse_i64(skip_blank(s, end), end, 0, &v[2])) == NULL ||
+	    (s = expect(s, end, ':')) == NULL ||
+	    (s = parse_i64(skip_blank(s, end), end, 0, &v[3])) == NULL)
+		return NULL;
+	return expect(s, end, ']');
 }
 
 /* ---- sniffing --------------------------------------------------------- */
@@ -270,6 +300,10 @@ legacy_sniff(const char *buf, size_t len, const char **what)
 		return LEGACY_NONE;
 
 	next_line(buf, len, &off, &line, &n);
+	if (n >= 3 && memcmp(line, BOM, 3) == 0) {
+		line += 3;
+		n -= 3;
+	}
 	end = line + n;
 	if (has_prefix(line, end, "heap profile:")) {
 		/* Go's, or a header too short to tell: parsing says why. */
@@ -323,6 +357,8 @@ struct frameline {
 	const char	*file;
 	size_t		 filelen;
 	int64_t		 line;
+	uint64_t	 entry;		/* pc - offset: the physical function */
+	int		 hasentry;
 };
 
 struct parser {
@@ -458,9 +494,10 @@ loc_get(struct parser *ps, size_t first, size_t n, uint64_t addr)
 		loc->frames[0].func = intern(ps, hex, strlen(hex));
 		loc->frames[0].file = "";
 	}
+	if (n > 0)
+		loc->address = ps->fl[first].pc;	/* the innermost */
 	for (i = 0; i < n; i++) {
 		f = &ps->fl[first + i];
-		loc->address = f->pc;
 		if (f->funclen == 0) {
 			snprintf(hex, sizeof(hex), "0x%" PRIx64, f->pc);
 			loc->frames[i].func = intern(ps, hex, strlen(hex));
@@ -480,21 +517,31 @@ lv_push(struct parser *ps, const struct prof_loc *loc)
 	ps->lv[ps->nlv++] = loc;
 }
 
+/* Do two frame lines name the same function? */
+static int
+same_func(const struct frameline *a, const struct frameline *b)
+{
+	return a == b || (a->funclen == b->funclen && a->funclen > 0 &&
+	    memcmp(a->func, b->func, a->funclen) == 0);
+}
+
 /*
  * The record's locations, leaf first.  Go prints one frame line per
- * function, innermost first; the inlined functions of one call site share
- * its PC (the return address in the "@" list minus one).  A run of lines
- * with one PC is one location, unless the "@" list repeats that address r
- * times in a row (recursion): then the run is r equal locations.  Leading
- * runtime frames and runtime.goexit, which Go does not print, are left out
- * as Go's own protobuf writer does.  Without any frame lines (old dumps)
- * each address is a location named by its hexadecimal PC.
+ * function, innermost first, as "pc func+offset"; for a function inlined
+ * into another the offset is from the entry of the function it was
+ * inlined into, so pc - offset names the physical function.  Consecutive
+ * lines with one entry form one location (inlined callees first), cut
+ * after each line naming the physical function itself (the run's last
+ * line): a recursive call is a new frame, as Go never inlines recursion.
+ * Leading runtime frames and runtime.goexit, which Go does not print, are
+ * left out, as Go's protobuf writer does.  Without frame lines (old dumps,
+ * or a stack of runtime.goexit alone) each address is a location named by
+ * its hexadecimal PC, the return address minus one, as pprof does.
  */
 static void
 record_locs(struct parser *ps)
 {
-	size_t i, k, j = 0, jj, r, m, g, per;
-	uint64_t pc;
+	size_t i, k, g, start;
 
 	ps->nlv = 0;
 	if (ps->nfl == 0) {
@@ -504,25 +551,16 @@ record_locs(struct parser *ps)
 		return;
 	}
 	for (i = 0; i < ps->nfl; i = k) {
-		pc = ps->fl[i].pc;
-		for (k = i + 1; k < ps->nfl && ps->fl[k].pc == pc; k++)
+		for (k = i + 1; k < ps->nfl && ps->fl[i].hasentry &&
+		    ps->fl[k].hasentry && ps->fl[k].entry == ps->fl[i].entry;
+		    k++)
 			;
-		m = k - i;
-		r = 1;
-		for (jj = j; jj < ps->naddrs; jj++)
-			if (ps->addrs[jj] - 1 == pc || ps->addrs[jj] == pc)
-				break;
-		if (jj < ps->naddrs) {
-			for (r = 1; jj + r < ps->naddrs &&
-			    ps->addrs[jj + r] == ps->addrs[jj]; r++)
-				;
-			j = jj + r;
-			if (r > m || m % r != 0)
-				r = 1;
-		}
-		per = m / r;
-		for (g = 0; g < r; g++)
-			lv_push(ps, loc_get(ps, i + g * per, per, 0));
+		for (start = g = i; g < k; g++)
+			if (same_func(&ps->fl[g], &ps->fl[k - 1])) {
+				lv_push(ps, loc_get(ps, start, g + 1 - start,
+				    0));
+				start = g + 1;
+			}
 	}
 }
 
@@ -595,7 +633,8 @@ record_end(struct parser *ps)
 		v[1] = ps->raw[3];
 		v[2] = ps->raw[0];
 		v[3] = ps->raw[1];
-		bs = v[0] != 0 ? v[1] / v[0] : v[2] != 0 ? v[3] / v[2] : 0;
+		/* Block size as Go's protobuf writer: alloc bytes / count. */
+		bs = v[0] > 0 ? v[1] / v[0] : v[2] > 0 ? v[3] / v[2] : 0;
 		if (scale_sample(&v[0], &v[1], ps->rate) == -1 ||
 		    scale_sample(&v[2], &v[3], ps->rate) == -1)
 			return perr(ps, ps->recline,
@@ -654,8 +693,6 @@ parse_addrs(struct parser *ps, const char *s, const char *end)
 static int
 parse_record(struct parser *ps, const char *s, const char *end)
 {
-	const char *t;
-
 	if (record_end(ps) == -1)
 		return -1;
 	ps->inrec = 1;
@@ -664,28 +701,7 @@ parse_record(struct parser *ps, const char *s, const char *end)
 	memset(ps->raw, 0, sizeof(ps->raw));
 	s = skip_blank(s, end);
 	if (ps->heap) {
-		if ((t = parse_i64(s, end, 1, &ps->raw[0])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != ':')
-			goto bad;
-		if ((t = parse_i64(skip_blank(s, end), end, 1,
-		    &ps->raw[1])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != '[')
-			goto bad;
-		if ((t = parse_i64(skip_blank(s, end), end, 0,
-		    &ps->raw[2])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != ':')
-			goto bad;
-		if ((t = parse_i64(skip_blank(s, end), end, 0,
-		    &ps->raw[3])) == NULL)
-			goto bad;
-		s = skip_blank(t, end);
-		if (s == end || *s++ != ']')
+		if ((s = parse_counts(s, end, ps->raw)) == NULL)
 			goto bad;
 		if (ps->raw[0] == 0 && ps->raw[1] != 0)
 			return perr(ps, ps->lineno,
@@ -695,13 +711,9 @@ parse_record(struct parser *ps, const char *s, const char *end)
 			return perr(ps, ps->lineno,
 			    "alloc count is 0 but alloc bytes is %" PRId64,
 			    ps->raw[3]);
-	} else {
-		if ((t = parse_i64(s, end, 0, &ps->raw[0])) == NULL)
-			goto bad;
-		s = t;
-	}
-	s = skip_blank(s, end);
-	if (s == end || *s++ != '@')
+	} else if ((s = parse_i64(s, end, 0, &ps->raw[0])) == NULL)
+		goto bad;
+	if ((s = expect(s, end, '@')) == NULL)
 		goto bad;
 	return parse_addrs(ps, s, end);
 bad:
@@ -715,6 +727,7 @@ parse_frame(struct parser *ps, const char *s, const char *end)
 {
 	struct frameline *f;
 	const char *t, *fn, *fnend, *colon;
+	uint64_t off;
 	int64_t line;
 
 	if (!ps->inrec)
@@ -746,8 +759,11 @@ parse_frame(struct parser *ps, const char *s, const char *end)
 		return perr(ps, ps->lineno, "frame line has no file:line");
 	for (t = fnend; t > fn && t[-1] != '+'; t--)
 		;
-	if (t > fn && parse_hex(t, fnend, &(uint64_t){0}) == fnend)
+	if (t > fn && parse_hex(t, fnend, &off) == fnend && off <= f->pc) {
 		fnend = t - 1;
+		f->entry = f->pc - off;
+		f->hasentry = 1;
+	}
 	for (colon = end; colon > s && colon[-1] != ':'; colon--)
 		;
 	if (colon == s || parse_i64(colon, end, 0, &line) != end)
@@ -914,25 +930,8 @@ parse_header(struct parser *ps, const char *s, const char *end)
 		return perr(ps, 1, "not a Go heap or goroutine text profile");
 	ps->heap = 1;
 	s += strlen("heap profile:");
-	if ((t = parse_i64(skip_blank(s, end), end, 1, &ps->raw[0])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != ':' || (t = parse_i64(skip_blank(s, end),
-	    end, 1, &ps->raw[1])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != '[' || (t = parse_i64(skip_blank(s, end),
-	    end, 0, &ps->raw[2])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != ':' || (t = parse_i64(skip_blank(s, end),
-	    end, 0, &ps->raw[3])) == NULL)
-		goto bad;
-	s = skip_blank(t, end);
-	if (s == end || *s++ != ']')
-		goto bad;
-	s = skip_blank(s, end);
-	if (s == end || *s++ != '@')
+	if ((s = parse_counts(s, end, ps->raw)) == NULL ||
+	    (s = expect(s, end, '@')) == NULL)
 		goto bad;
 	s = skip_blank(s, end);
 	if (!has_prefix(s, end, "heap") || (end - s > 4 && s[4] != '/' &&
@@ -990,6 +989,10 @@ parse_lines(struct parser *ps, const char *buf, size_t len)
 
 	if (!next_line(buf, len, &off, &line, &n))
 		return perr(ps, 1, "empty input");
+	if (n >= 3 && memcmp(line, BOM, 3) == 0) {
+		line += 3;
+		n -= 3;
+	}
 	ps->lineno = 1;
 	if (parse_header(ps, line, line + n) == -1)
 		return -1;

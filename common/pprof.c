@@ -188,8 +188,8 @@ pprof_read(const char *path, size_t max, struct pprof_input *in, char *err,
     size_t errlen)
 {
 	struct stat st;
-	unsigned char *raw, *data;
-	size_t rawlen, len;
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
 	int fd, rc;
 
 	memset(in, 0, sizeof(*in));
@@ -219,6 +219,22 @@ pprof_read(const char *path, size_t max, struct pprof_input *in, char *err,
 		close(fd);
 	if (rc == -1)
 		return -1;
+	return pprof_load(in, raw, rawlen, max, err, errlen);
+}
+
+/*
+ * Set in's data from the raw bytes of an input, gunzipping them when they
+ * start with the gzip magic bytes.  Takes ownership of raw (malloc'ed),
+ * which is freed on error; in's other fields are left as they are.
+ */
+int
+pprof_load(struct pprof_input *in, unsigned char *raw, size_t rawlen,
+    size_t max, char *err, size_t errlen)
+{
+	unsigned char *data;
+	size_t len;
+	int rc;
+
 	if (rawlen == 0) {
 		free(raw);
 		return fail(err, errlen, "empty file");

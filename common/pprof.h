@@ -25,6 +25,8 @@ struct pprof_input {
 };
 
 int	pprof_read(const char *, size_t, struct pprof_input *, char *, size_t);
+int	pprof_load(struct pprof_input *, unsigned char *, size_t, size_t,
+	    char *, size_t);
 int	pprof_gunzip(const unsigned char *, size_t, size_t, unsigned char **,
 	    size_t *, char *, size_t);
 void	pprof_input_free(struct pprof_input *);

@@ -164,6 +164,8 @@ split(struct tsv_reader *r, char *p, size_t len)
 		}
 		r->field[n] = out = p;
 		for (; p < end && *p != '\t'; p++) {
+			if (*p == '\0')
+				tsv_die(r, "field %zu: NUL byte", n + 1);
 			if (*p != '\\') {
 				*out++ = *p;
 				continue;
@@ -496,6 +498,8 @@ tsv_parse_time(const char *s, int64_t *out)
 		return -1;
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	    sign * (oh * 3600 + om * 60);
+	if (t > INT64_MAX / 1000000000 - 1 || t < INT64_MIN / 1000000000 + 1)
+		return -1;	/* outside 1678..2262 */
 	*out = t * 1000000000 + ns;
 	return 0;
 }

@@ -115,6 +115,8 @@ sniff_what(struct buf b, enum legacy_kind *k)
 
 /* ---- sniffing ------------------------------------------------------- */
 
+#define CPU_WHAT	"gperftools CPU profile (or Go before 1.9)"
+
 static const struct {
 	const char		*file;
 	enum legacy_kind	 kind;
@@ -126,12 +128,9 @@ static const struct {
 	{ "cppbench.heap", LEGACY_UNSUPPORTED, "gperftools heap profile" },
 	{ "cppbench.growth",
 	    LEGACY_UNSUPPORTED, "gperftools heap growth profile" },
-	{ "cppbench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
-	{ "gobench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
-	{ "go.crc32.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	{ "cppbench.cpu", LEGACY_UNSUPPORTED, CPU_WHAT },
+	{ "gobench.cpu", LEGACY_UNSUPPORTED, CPU_WHAT },
+	{ "go.crc32.cpu", LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "java.cpu", LEGACY_UNSUPPORTED, "Java CPU profile" },
 	{ "java.heap", LEGACY_UNSUPPORTED, "Java heap profile" },
 	{ "heapz-fuzz", LEGACY_UNSUPPORTED, "Java heap profile" },
@@ -184,6 +183,38 @@ sniff_mem(const char *in, size_t len, enum legacy_kind kind,
 	free(p);
 }
 
+static const struct {
+	const char		*in;
+	enum legacy_kind	 kind;
+	const char		*what;
+	const char		*name;
+} sniff_texts[] = {
+	{ "ok\n", LEGACY_UNSUPPORTED, "text (not a profile)", "sniff 'ok'" },
+	{ "heap profile: 1: 8 [1: 8] @ heap/1048576\r\n", LEGACY_GO_HEAP, "",
+	    "sniff heap, CRLF" },
+	{ "heap profile: 0: 0 [0: 0] @ heap/0\n", LEGACY_GO_HEAP, "",
+	    "sniff heap/0" },
+	{ "heap profile: 1: 8 [1: 8] @ heap_v2/524288\n", LEGACY_UNSUPPORTED,
+	    "gperftools heap profile", "sniff heap_v2 header" },
+	{ "heap profile: 1: 8 [1: 8] @ heapprofile\n", LEGACY_UNSUPPORTED,
+	    "gperftools heap profile", "sniff heapprofile header" },
+	{ "goroutine profile: total 1\n1 @ 0x1\n", LEGACY_GO_GOROUTINE, "",
+	    "sniff goroutine" },
+	{ "goroutine 1 [running]:\nmain.main()\n", LEGACY_UNSUPPORTED,
+	    "Go goroutine dump (debug=2)", "sniff debug=2 dump" },
+	{ "--- mutex:\ncycles/second=2000000000\n", LEGACY_UNSUPPORTED,
+	    "Go mutex text profile", "sniff mutex text" },
+	{ "--- contention:\ncycles/second=2000000000\n", LEGACY_UNSUPPORTED,
+	    "Go block text profile", "sniff block text" },
+	{ "gc 1 @0.012s 2%: 0.01+1.2+0.02 ms clock\n", LEGACY_UNSUPPORTED,
+	    "GODEBUG=gctrace log", "sniff gctrace" },
+	{ "PeriodType: space bytes\n", LEGACY_UNSUPPORTED,
+	    "pprof -raw text output", "sniff pprof -raw output" },
+	{ "heap profile: 1: 8", LEGACY_GO_HEAP, "", "sniff header cut short" },
+	{ "\xef\xbb\xbfgoroutine profile: total 0\n", LEGACY_GO_GOROUTINE, "",
+	    "sniff goroutine after a UTF-8 BOM" },
+};
+
 static void
 test_sniff_memory(void)
 {
@@ -202,8 +233,8 @@ test_sniff_memory(void)
 	/* profile.proto: sample_type {type: 1, unit: 2}. */
 	static const char proto[6] = { 0x0a, 0x04, 0x08, 0x01, 0x10, 0x02 };
 	static const char gz[4] = { 0x1f, (char)0x8b, 0x08, 0x00 };
-	const char *cpu = "gperftools CPU profile (or Go before 1.9)";
-	const char *s;
+	const char *cpu = CPU_WHAT;
+	size_t i;
 
 	sniff_mem(le64, 40, LEGACY_UNSUPPORTED, cpu, "sniff 64-bit LE cpu");
 	sniff_mem(be64, 40, LEGACY_UNSUPPORTED, cpu, "sniff 64-bit BE cpu");
@@ -214,35 +245,10 @@ test_sniff_memory(void)
 	sniff_mem(proto, 6, LEGACY_NONE, "", "sniff profile.proto");
 	sniff_mem(gz, 4, LEGACY_NONE, "", "sniff gzip");
 	sniff_mem("", 0, LEGACY_NONE, "", "sniff empty input");
-	s = "ok\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "text (not a profile)",
-	    "sniff 'ok'");
-	s = "heap profile: 1: 8 [1: 8] @ heap/1048576\r\n";
-	sniff_mem(s, strlen(s), LEGACY_GO_HEAP, "", "sniff heap, CRLF");
-	s = "heap profile: 0: 0 [0: 0] @ heap/0\n";
-	sniff_mem(s, strlen(s), LEGACY_GO_HEAP, "", "sniff heap/0");
-	s = "heap profile: 1: 8 [1: 8] @ heap_v2/524288\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "gperftools heap profile",
-	    "sniff heap_v2 header");
-	s = "heap profile: 1: 8 [1: 8] @ heapprofile\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "gperftools heap profile",
-	    "sniff heapprofile header");
-	s = "goroutine profile: total 1\n1 @ 0x1\n";
-	sniff_mem(s, strlen(s), LEGACY_GO_GOROUTINE, "", "sniff goroutine");
-	s = "goroutine 1 [running]:\nmain.main()\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED,
-	    "Go goroutine dump (debug=2)", "sniff debug=2 dump");
-	s = "--- mutex:\ncycles/second=2000000000\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "Go mutex text profile",
-	    "sniff mutex text");
-	s = "--- contention:\ncycles/second=2000000000\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "Go block text profile",
-	    "sniff block text");
-	s = "gc 1 @0.012s 2%: 0.01+1.2+0.02 ms clock\n";
-	sniff_mem(s, strlen(s), LEGACY_UNSUPPORTED, "GODEBUG=gctrace log",
-	    "sniff gctrace");
-	s = "heap profile: 1: 8";
-	sniff_mem(s, strlen(s), LEGACY_GO_HEAP, "", "sniff header cut short");
+	for (i = 0; i < sizeof(sniff_texts) / sizeof(sniff_texts[0]); i++)
+		sniff_mem(sniff_texts[i].in, strlen(sniff_texts[i].in),
+		    sniff_texts[i].kind, sniff_texts[i].what,
+		    sniff_texts[i].name);
 }
 
 /* ---- heap text ------------------------------------------------------ */
@@ -259,16 +265,36 @@ label_num(const struct prof_sample *s, const char *key)
 	return -1;
 }
 
+/* The sums of the four heap values equal want[], e.g. pprof's. */
+static void
+check_sums(const struct prof *p, const int64_t *want, const char *what)
+{
+	static const char *const type[] = { "alloc_objects", "alloc_space",
+	    "inuse_objects", "inuse_space" };
+	int64_t sum[4] = { 0, 0, 0, 0 };
+	char name[128];
+	size_t i, j;
+
+	for (i = 0; i < p->nsamples; i++)
+		for (j = 0; j < 4; j++)
+			sum[j] += p->samples[i].values[j];
+	for (j = 0; j < 4; j++) {
+		snprintf(name, sizeof(name), "%s: total %s = pprof -raw", what,
+		    type[j]);
+		is_int(sum[j], want[j], name);
+	}
+}
+
 static void
 test_heap(void)
 {
+	static const int64_t heap_sums[4] = { 444337, 48580692, 72796,
+	    32847365 };
 	struct buf b = fixture("heap.txt"), c;
 	struct prof p;
 	char err[256];
-	int64_t sum[4] = { 0, 0, 0, 0 };
 	const struct prof_sample *s;
 	const struct prof_loc *l;
-	size_t i, j;
 
 	is_int(parse(b, &p, err, sizeof(err)), 0, "heap.txt parses");
 	is_str(err, "", "heap.txt: no error");
@@ -340,13 +366,7 @@ test_heap(void)
 	 * Totals: `go tool pprof -raw tests/data/legacy/heap.txt` (Go 1.19.8)
 	 * summed with awk gives 444337 48580692 72796 32847365.
 	 */
-	for (i = 0; i < p.nsamples; i++)
-		for (j = 0; j < 4; j++)
-			sum[j] += p.samples[i].values[j];
-	is_int(sum[0], 444337, "total alloc_objects = pprof -raw");
-	is_int(sum[1], 48580692, "total alloc_space = pprof -raw");
-	is_int(sum[2], 72796, "total inuse_objects = pprof -raw");
-	is_int(sum[3], 32847365, "total inuse_space = pprof -raw");
+	check_sums(&p, heap_sums, "heap.txt");
 	arena_free(p.arena);
 
 	c = crlf(b);
@@ -431,12 +451,21 @@ check_goroutine(struct buf b, const char *what)
 	is_str(label_str(s, "shard"), "7", N("label shard"));
 	is_str(label_str(s, "worker"), "ingest \"q\"\t\xc3\xa9\xe2\x98\x83",
 	    N("label worker, %q unquoted"));
-	is_int((long long)s->nlocs, 2, N("rec 1: 2 locations"));
-	is_str(s->locs[0]->frames[0].func, "main.recv", N("rec 1 leaf"));
-	is_int(s->locs[0]->frames[0].line, 13, N("rec 1 leaf line"));
+	/*
+	 * main.recv+0x44 at 0x4b4e04 and main.waiter+0x25 at 0x4b4de5 have
+	 * one entry, 0x4b4dc0: recv is inlined into waiter, one location.
+	 */
+	is_int((long long)s->nlocs, 1, N("rec 1: 1 location"));
+	is_int((long long)s->locs[0]->nframes, 2, N("rec 1: 2 frames"));
+	is_str(s->locs[0]->frames[0].func, "main.recv", N("inlined leaf"));
+	is_int(s->locs[0]->frames[0].line, 13, N("inlined leaf line"));
 	is_str(s->locs[0]->frames[0].file, "example.com/gor/main.go",
-	    N("rec 1 leaf file"));
-	is_str(s->locs[1]->frames[0].func, "main.waiter", N("rec 1 root"));
+	    N("inlined leaf file"));
+	is_str(s->locs[0]->frames[1].func, "main.waiter",
+	    N("physical function last"));
+	is_int(s->locs[0]->frames[1].line, 18, N("physical function line"));
+	is_int((long long)s->locs[0]->address, 0x4b4e04,
+	    N("location address: the innermost pc"));
 	s = &p.samples[1];
 	is_int((long long)s->nlabels, 0, N("rec 2: no labels"));
 	is_int(s->values[0], 2, N("rec 2 count"));
@@ -465,19 +494,20 @@ test_goroutine(void)
 }
 
 /*
- * Older runtimes gave inlined frames their call site's PC: one location
- * with several lines, innermost first; with recursion the "@" list repeats
- * the address and the run is split.
+ * Inlined frames: "pc func+offset" where pc - offset is the entry of the
+ * physical function.  Older runtimes gave every inlined frame the call
+ * site's pc; Go 1.19 gives each its own.  A recursive call of the
+ * physical function starts a new location.
  */
 static void
 test_inline(void)
 {
-	struct buf b = mem("goroutine profile: total 4\n"
+	struct buf b = mem("goroutine profile: total 5\n"
 	    "2 @ 0x10 0x20 0x20 0x30\n"
 	    "#\t0xf\tmain.leaf+0x1\ta.go:1\n"
-	    "#\t0x1f\tmain.inl+0x2\ta.go:2\n"
+	    "#\t0x1f\tmain.inl+0x3\ta.go:2\n"
 	    "#\t0x1f\tmain.outer+0x3\ta.go:3\n"
-	    "#\t0x1f\tmain.inl+0x2\ta.go:2\n"
+	    "#\t0x1f\tmain.inl+0x3\ta.go:2\n"
 	    "#\t0x1f\tmain.outer+0x3\ta.go:3\n"
 	    "#\t0x2f\tmain.main+0x4\ta.go:4\n"
 	    "\n"
@@ -487,7 +517,14 @@ test_inline(void)
 	    "#\t0x1f\tmain.outer+0x3\ta.go:3\n"
 	    "#\t0x45\n"
 	    "\n"
-	    "1 @ 0x467ba1\n");
+	    "1 @ 0x467ba1\n"
+	    "\n"
+	    /* two-leaks/heap-0001.txt, Go 1.19.8: fake pcs, one entry */
+	    "1 @ 0x584de5 0x584dbb 0x584d1c 0x596fb6 0x467941\n"
+	    "#\t0x584de4\tbufio.NewReaderSize+0x124\tbufio/bufio.go:57\n"
+	    "#\t0x584dba\tbufio.NewReader+0xfa\t\tbufio/bufio.go:63\n"
+	    "#\t0x584d1b\tnet/http/httptest.NewRequest+0x5b\th.go:44\n"
+	    "#\t0x596fb5\tsvc.JSONRequest+0xd5\tsvc.go:291\n");
 	struct prof p;
 	char err[256];
 	const struct prof_sample *s;
@@ -502,17 +539,27 @@ test_inline(void)
 	is_int((long long)s->locs[1]->address, 0x1f, "inlined location pc");
 	ok(s->locs[1] == s->locs[2], "recursion: same location twice");
 	s = &p.samples[1];
-	is_int((long long)s->nlocs, 3, "inline: 3 locations");
+	is_int((long long)s->nlocs, 4, "one pc, other entries: 4 locations");
 	is_str(s->locs[1]->frames[0].func, "type..eq.struct { a int }",
 	    "function name with spaces");
 	is_str(s->locs[1]->frames[0].file, "C:/Go Files/b.go",
 	    "file name with a space and a colon");
 	is_int(s->locs[1]->frames[0].line, 9, "its line");
-	is_str(s->locs[2]->frames[0].func, "0x45", "frame without symbol");
+	is_str(s->locs[3]->frames[0].func, "0x45", "frame without symbol");
 	/* A stack of runtime.goexit alone: Go prints no frame line. */
 	s = &p.samples[2];
 	is_int((long long)s->nlocs, 1, "goexit only: 1 location");
 	is_str(s->locs[0]->frames[0].func, "0x467ba0", "goexit only: address");
+	s = &p.samples[3];
+	is_int((long long)s->nlocs, 2, "Go 1.19 inlining: 2 locations");
+	is_int((long long)s->locs[0]->nframes, 3, "Go 1.19 inlining: 3 frames");
+	is_str(s->locs[0]->frames[0].func, "bufio.NewReaderSize",
+	    "Go 1.19 inlining: innermost");
+	is_str(s->locs[0]->frames[2].func, "net/http/httptest.NewRequest",
+	    "Go 1.19 inlining: physical function");
+	is_int(s->locs[0]->frames[2].line, 44, "Go 1.19 inlining: its line");
+	is_int((long long)s->locs[0]->address, 0x584de4,
+	    "Go 1.19 inlining: innermost pc");
 	arena_free(p.arena);
 	free(b.p);
 }
@@ -530,6 +577,25 @@ ms_get(const char **values, const char *col)
 			return values[i];
 	return NULL;
 }
+
+static const struct {
+	const char	*in;
+	const char	*err;
+	const char	*name;
+} bad_ms[] = {
+	{ "# runtime.MemStats\n# Alloc = 12x\n",
+	    "line 2: bad MemStats value for Alloc", "bad MemStats number" },
+	{ "# runtime.MemStats\n# Sys = 1\n# MSpan = 1 /\n",
+	    "line 3: bad MemStats value for MSpan", "bad MemStats pair" },
+	{ "# runtime.MemStats\n# PauseNs = [1 2",
+	    "line 2: bad MemStats value for PauseNs",
+	    "truncated MemStats array" },
+	{ "# runtime.MemStats\n# DebugGC = maybe\n",
+	    "line 2: bad MemStats value for DebugGC", "bad MemStats bool" },
+	{ "# runtime.MemStats\n# GCCPUFraction = 1.5e\n",
+	    "line 2: bad MemStats value for GCCPUFraction",
+	    "bad MemStats float" },
+};
 
 static int
 commas(const char *s)
@@ -624,20 +690,13 @@ test_memstats(void)
 	is_str(ms_get(values, "max_rss"), "", "old: no max_rss");
 	free(b.p);
 
-	b = mem("# runtime.MemStats\n# Alloc = 12x\n");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
-	    "bad MemStats number");
-	is_str(err, "line 2: bad MemStats value for Alloc", "its message");
-	free(b.p);
-	b = mem("# runtime.MemStats\n# Sys = 1\n# MSpan = 1 /\n");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
-	    "bad MemStats pair");
-	is_str(err, "line 3: bad MemStats value for MSpan", "its message");
-	free(b.p);
-	b = mem("# runtime.MemStats\n# PauseNs = [1 2");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
-	    "truncated MemStats array");
-	free(b.p);
+	for (i = 0; i < sizeof(bad_ms) / sizeof(bad_ms[0]); i++) {
+		b = mem(bad_ms[i].in);
+		is_int(legacy_memstats(b.p, b.len, a, values, err,
+		    sizeof(err)), -1, bad_ms[i].name);
+		is_str(err, bad_ms[i].err, "its message");
+		free(b.p);
+	}
 	b = fixture("gobench.heap");
 	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), -1,
 	    "no MemStats section");
@@ -737,6 +796,11 @@ test_malformed(void)
 	is_int(p.samples[0].values[1], 8, "heap/0: values not scaled");
 	arena_free(p.arena);
 	free(b.p);
+	b = mem("\xef\xbb\xbfgoroutine profile: total 1\r\n1 @ 0x2\r\n");
+	is_int(parse(b, &p, err, sizeof(err)), 0, "UTF-8 BOM is skipped");
+	is_int((long long)p.nsamples, 1, "BOM: 1 record");
+	arena_free(p.arena);
+	free(b.p);
 	/* A tiny error buffer is not overrun. */
 	b = mem("ok\n");
 	memset(&p, 0, sizeof(p));
@@ -789,9 +853,9 @@ static const struct {
 	{ "google__pprof/cppbench.contention",
 	    LEGACY_UNSUPPORTED, "gperftools contention profile" },
 	{ "google__pprof/cppbench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/cppbench.cpu.driver",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/cppbench.growth",
 	    LEGACY_UNSUPPORTED, "gperftools heap growth profile" },
 	{ "google__pprof/cppbench.growth.string",
@@ -809,13 +873,13 @@ static const struct {
 	{ "google__pprof/cppbench.thread.none",
 	    LEGACY_UNSUPPORTED, "gperftools thread profile" },
 	{ "google__pprof/go.crc32.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/go.godoc.thread",
 	    LEGACY_UNSUPPORTED, "Go threadcreate text profile" },
 	{ "google__pprof/go.godoc.thread.string",
 	    LEGACY_UNSUPPORTED, "pprof -raw text output" },
 	{ "google__pprof/gobench.cpu",
-	    LEGACY_UNSUPPORTED, "gperftools CPU profile (or Go before 1.9)" },
+	    LEGACY_UNSUPPORTED, CPU_WHAT },
 	{ "google__pprof/gobench.cpu.string",
 	    LEGACY_UNSUPPORTED, "pprof -raw text output" },
 	{ "google__pprof/gobench.heap",
@@ -859,12 +923,13 @@ test_corpus(void)
 	char *path, *line = NULL, *f[11], *q;
 	enum legacy_kind want, k;
 	const char *what, *wantwhat, *values[64];
-	size_t cap = 0, i, j, nfiles = 0, nbad = 0;
+	size_t cap = 0, i, nfiles = 0, nbad = 0;
 	struct arena *a;
 	struct prof p;
 	struct buf b;
 	char err[256];
-	int64_t sum[4] = { 0, 0, 0, 0 };
+	static const int64_t cc_sums[4] = { 2962793, 1219923527, 72796,
+	    32847365 };
 	FILE *m;
 
 	if (root == NULL)
@@ -935,13 +1000,7 @@ test_corpus(void)
 	}
 	is_int(parse(b, &p, err, sizeof(err)), 0, "closure-callback parses");
 	is_int((long long)p.nsamples, 180, "closure-callback: 180 records");
-	for (i = 0; i < p.nsamples; i++)
-		for (j = 0; j < 4; j++)
-			sum[j] += p.samples[i].values[j];
-	is_int(sum[0], 2962793, "closure-callback alloc_objects = pprof");
-	is_int(sum[1], 1219923527, "closure-callback alloc_space = pprof");
-	is_int(sum[2], 72796, "closure-callback inuse_objects = pprof");
-	is_int(sum[3], 32847365, "closure-callback inuse_space = pprof");
+	check_sums(&p, cc_sums, "closure-callback");
 	arena_free(p.arena);
 	free(b.p);
 }

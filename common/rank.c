@@ -1,0 +1,954 @@
+/* Ranking leak suspects from sample rows; see rank.h and rank(1). */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blocking.h"
+#include "err.h"
+#include "gctrace.h"
+#include "rank.h"
+#include "stats.h"
+#include "strmap.h"
+#include "tsv.h"
+#include "xmalloc.h"
+
+#define NONE		UINT32_MAX
+#define MAX_VALUE	1e18
+
+/* Thresholds of the verdicts and the score; rank(1) explains each. */
+#define ALPHA		0.01	/* Mann-Kendall p for a trend */
+#define MIN_TAU		0.5	/* Mann-Kendall tau for a trend */
+#define MIN_SNR		3.0	/* trend growth over noise for a trend */
+#define PLATEAU_STOP	0.75	/* growth slowed this much: plateau */
+#define BURST_SNR	4.0	/* excursion over noise for a burst */
+
+struct snap {
+	int64_t		 t;
+	const char	*key;		/* "name\ttime" */
+	size_t		 namelen;
+};
+
+struct member {
+	uint32_t	 gid, sid, site;
+	uint32_t	 snap;		/* latest snapshot seen, NONE before */
+	double		 val;		/* its value there */
+};
+
+struct group {
+	double		*v, *ao, *io;	/* per snapshot, in arrival order */
+	size_t		 cap;
+	uint32_t	 members;
+	const char	*op;
+};
+
+/* One suspect row. */
+struct result {
+	uint32_t	 gid;
+	const char	*verdict;
+	double		 score, conf, first, last, max, growth, ratio;
+	double		 slope, ts, r2, plateau, share, age, noise, snr;
+	double		 tsgrowth;
+	struct stats_mk	 mk;
+	uint32_t	 rep;		/* member index */
+};
+
+struct rank {
+	struct rank_opts opts;
+	enum rank_by	 by;
+	int		 goroutine;	/* type is goroutine */
+	int		 heap;
+	size_t		 c_snap, c_time, c_type, c_val, c_site, c_stack;
+	size_t		 c_cluster, c_ao, c_io;
+	int		 has_type, has_age;
+	char		*valname;
+	char		*type;
+	struct strmap	*snaps, *groups, *stacks, *sites, *pairs;
+	struct snap	*snap;
+	size_t		 nsnap, snapcap;
+	double		*total;		/* drift: per snapshot, arrival order */
+	struct group	*group;
+	size_t		 ngroup, groupcap;
+	struct member	*member;
+	size_t		 nmember, membercap;
+	char		*prevsnap, *prevtime;
+	size_t		 prevsnaplen, prevtimelen, previdx;
+	char		*keybuf;
+	size_t		 keycap;
+};
+
+enum rank_by
+rank_parse_by(const char *s)
+{
+	static const char *const names[] = {
+		"", "stack", "site", "function", "cluster", "blocking"
+	};
+	size_t i;
+
+	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum rank_by)i;
+	return RANK_BY_DEFAULT;
+}
+
+static int
+col(const struct tsv_reader *r, const char *name, size_t *i)
+{
+	int c = tsv_col(r, name);
+
+	if (c == -1)
+		return 0;
+	*i = (size_t)c;
+	return 1;
+}
+
+/* The first of two columns present: "name_norm", then "name". */
+static int
+col_norm(const struct tsv_reader *r, const char *name, size_t *i)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s_norm", name);
+	return col(r, buf, i) || col(r, name, i);
+}
+
+/*
+ * Find the columns: every one the options need must be in the header.  The
+ * profile type, which the first row tells, settles the grouping.
+ */
+struct rank *
+rank_new(const struct rank_opts *o, struct tsv_reader *r)
+{
+	struct rank *k = xcalloc(1, sizeof(*k));
+
+	k->opts = *o;
+	k->c_snap = tsv_need(r, "snapshot");
+	k->c_time = tsv_need(r, "time");
+	k->has_type = col(r, "type", &k->c_type);
+	if (o->value != NULL)
+		k->c_val = tsv_need(r, o->value);
+	else if (!col_norm(r, "inuse_space", &k->c_val) &&
+	    !col(r, "goroutine", &k->c_val))
+		err_die(EXIT_DATA, "%s: no column 'inuse_space' or "
+		    "'goroutine': name the value column with -v",
+		    tsv_filename(r));
+	k->valname = xstrdup(tsv_colname(r, k->c_val));
+	if (!o->drift) {
+		k->c_site = tsv_need(r, "site");
+		k->c_stack = tsv_need(r, "stack");
+		if (o->by == RANK_BY_CLUSTER)
+			k->c_cluster = tsv_need(r, "cluster");
+		k->has_age = col_norm(r, "alloc_objects", &k->c_ao) &&
+		    col_norm(r, "inuse_objects", &k->c_io);
+	}
+	k->snaps = strmap_new();
+	k->groups = strmap_new();
+	k->stacks = strmap_new();
+	k->sites = strmap_new();
+	k->pairs = strmap_new();
+	k->previdx = NONE;
+	return k;
+}
+
+/* Settle the type and the grouping from the first row. */
+static void
+settle(struct rank *k, struct tsv_reader *r)
+{
+	if (k->has_type) {
+		k->type = xstrndup(tsv_get(r, k->c_type),
+		    tsv_len(r, k->c_type));
+		k->goroutine = strcmp(k->type, "goroutine") == 0;
+		k->heap = strcmp(k->type, "heap") == 0;
+	} else
+		k->goroutine = strcmp(k->valname, "goroutine") == 0;
+	if (!k->heap)
+		k->has_age = 0;
+	k->by = k->opts.by;
+	if (k->by == RANK_BY_DEFAULT) {
+		if (k->goroutine)
+			k->by = RANK_BY_BLOCKING;
+		else if (col(r, "cluster", &k->c_cluster))
+			k->by = RANK_BY_CLUSTER;
+		else
+			k->by = RANK_BY_SITE;
+	}
+}
+
+static int
+same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static void
+keep(char **dst, size_t *dlen, const char *s, size_t len)
+{
+	free(*dst);
+	*dst = xstrndup(s, len);
+	*dlen = len;
+}
+
+static char *
+key2(struct rank *k, const char *a, size_t alen, const char *b, size_t blen,
+    size_t *len)
+{
+	*len = alen + 1 + blen;
+	if (*len + 1 > k->keycap) {
+		k->keycap = *len + 64;
+		k->keybuf = xreallocarray(k->keybuf, k->keycap, 1);
+	}
+	memcpy(k->keybuf, a, alen);
+	k->keybuf[alen] = '\t';
+	memcpy(k->keybuf + alen + 1, b, blen);
+	k->keybuf[*len] = '\0';
+	return k->keybuf;
+}
+
+/* The snapshot index of the current row. */
+static uint32_t
+snapshot_of(struct rank *k, struct tsv_reader *r)
+{
+	const char *s = tsv_get(r, k->c_snap), *t = tsv_get(r, k->c_time);
+	size_t slen = tsv_len(r, k->c_snap), tlen = tsv_len(r, k->c_time);
+	size_t i, len;
+	char *key;
+	int created;
+
+	if (k->previdx != NONE && same(s, slen, k->prevsnap, k->prevsnaplen) &&
+	    same(t, tlen, k->prevtime, k->prevtimelen))
+		return (uint32_t)k->previdx;
+	key = key2(k, s, slen, t, tlen, &len);
+	i = strmap_intern(k->snaps, key, len, &created);
+	if (created) {
+		if (i >= NONE)
+			tsv_die(r, "too many snapshots");
+		if (k->nsnap == k->snapcap) {
+			k->snapcap = k->snapcap ? 2 * k->snapcap : 64;
+			k->snap = xreallocarray(k->snap, k->snapcap,
+			    sizeof(*k->snap));
+			k->total = xreallocarray(k->total, k->snapcap,
+			    sizeof(*k->total));
+		}
+		k->snap[i].t = tsv_get_time(r, k->c_time);
+		k->snap[i].key = strmap_at(k->snaps, i)->key;
+		k->snap[i].namelen = slen;
+		k->total[i] = 0;
+		k->nsnap++;
+	}
+	keep(&k->prevsnap, &k->prevsnaplen, s, slen);
+	keep(&k->prevtime, &k->prevtimelen, t, tlen);
+	k->previdx = i;
+	return (uint32_t)i;
+}
+
+/* Snapshot a comes after b: later time, then greater name. */
+static int
+snap_after(const struct rank *k, uint32_t a, uint32_t b)
+{
+	if (k->snap[a].t != k->snap[b].t)
+		return k->snap[a].t > k->snap[b].t;
+	return strcmp(k->snap[a].key, k->snap[b].key) > 0;
+}
+
+static size_t
+intern(struct strmap *m, const char *s, size_t len)
+{
+	return strmap_intern(m, s, len, NULL);
+}
+
+/* Length of the function part of a site "function file:line". */
+static size_t
+site_function(const char *s, size_t len)
+{
+	const char *sp = memchr(s, ' ', len);
+
+	return sp != NULL ? (size_t)(sp - s) : len;
+}
+
+/* The group of a goroutine stack: its blocking site, cached per stack. */
+static uint32_t
+blocking_group(struct rank *k, struct tsv_reader *r, size_t sid,
+    const char **op)
+{
+	struct strmap_entry *e = strmap_at(k->stacks, sid);
+	const char *site = tsv_get(r, k->c_site), *f;
+	size_t sitelen = tsv_len(r, k->c_site), flen, fn, gid;
+
+	if (e->value != NULL) {
+		gid = (size_t)(uintptr_t)e->value - 1;
+		*op = k->group[gid].op;
+		return (uint32_t)gid;
+	}
+	*op = blocking_classify(e->key, e->len, &f, &flen);
+	for (fn = 0; fn < flen && f[fn] != ' '; fn++)
+		;
+	if (f == NULL || !same(f, fn, site, site_function(site, sitelen))) {
+		site = f != NULL ? f : "";
+		sitelen = f != NULL ? flen : 0;
+	}
+	f = key2(k, site, sitelen, *op, strlen(*op), &flen);
+	gid = strmap_intern(k->groups, f, flen, NULL);
+	e->value = (void *)(uintptr_t)(gid + 1);
+	return (uint32_t)gid;
+}
+
+static void
+grow_group(struct rank *k, struct group *g, size_t n)
+{
+	size_t cap = g->cap ? g->cap : 16, i;
+
+	while (cap < n)
+		cap *= 2;
+	g->v = xreallocarray(g->v, cap, sizeof(double));
+	if (k->has_age) {
+		g->ao = xreallocarray(g->ao, cap, sizeof(double));
+		g->io = xreallocarray(g->io, cap, sizeof(double));
+	}
+	for (i = g->cap; i < cap; i++) {
+		g->v[i] = 0;
+		if (k->has_age)
+			g->ao[i] = g->io[i] = 0;
+	}
+	g->cap = cap;
+}
+
+/*
+ * A value column of the current row.  Magnitudes above 1e18 (an exabyte)
+ * are refused so that sums and differences stay finite.
+ */
+static double
+value(struct tsv_reader *r, size_t i)
+{
+	double v = tsv_get_double(r, i);
+
+	if (fabs(v) > MAX_VALUE)
+		tsv_die(r, "column '%s': '%s' is out of range",
+		    tsv_colname(r, i), tsv_get(r, i));
+	return v;
+}
+
+/* Fold one row into its group's series and its member's last value. */
+static void
+add_row(struct rank *k, struct tsv_reader *r, uint32_t si, double val)
+{
+	const char *key, *op = NULL;
+	size_t len, gid, sid, mi, site;
+	uint32_t pair[2];
+	struct group *g;
+	struct member *m;
+	int created;
+
+	sid = intern(k->stacks, tsv_get(r, k->c_stack), tsv_len(r, k->c_stack));
+	key = tsv_get(r, k->c_site);
+	len = tsv_len(r, k->c_site);
+	switch (k->by) {
+	case RANK_BY_STACK:
+		key = tsv_get(r, k->c_stack);
+		len = tsv_len(r, k->c_stack);
+		break;
+	case RANK_BY_FUNCTION:
+		len = site_function(key, len);
+		break;
+	case RANK_BY_CLUSTER:
+		key = tsv_get(r, k->c_cluster);
+		len = tsv_len(r, k->c_cluster);
+		break;
+	default:
+		break;
+	}
+	if (k->by == RANK_BY_BLOCKING)
+		gid = blocking_group(k, r, sid, &op);
+	else
+		gid = intern(k->groups, key, len);
+	if (gid >= NONE || sid >= NONE)
+		tsv_die(r, "too many groups");
+	while (k->ngroup <= gid) {
+		if (k->ngroup == k->groupcap) {
+			k->groupcap = k->groupcap ? 2 * k->groupcap : 256;
+			k->group = xreallocarray(k->group, k->groupcap,
+			    sizeof(*k->group));
+		}
+		memset(&k->group[k->ngroup++], 0, sizeof(*k->group));
+	}
+	g = &k->group[gid];
+	if (op != NULL)
+		g->op = op;
+	if (si >= g->cap)
+		grow_group(k, g, (size_t)si + 1);
+	g->v[si] += val;
+	if (k->has_age) {
+		g->ao[si] += value(r, k->c_ao);
+		g->io[si] += value(r, k->c_io);
+	}
+	pair[0] = (uint32_t)gid;
+	pair[1] = (uint32_t)sid;
+	mi = strmap_intern(k->pairs, (const char *)pair, sizeof(pair),
+	    &created);
+	if (created) {
+		if (mi == k->membercap) {
+			k->membercap = k->membercap ? 2 * k->membercap : 256;
+			k->member = xreallocarray(k->member, k->membercap,
+			    sizeof(*k->member));
+		}
+		site = intern(k->sites, tsv_get(r, k->c_site),
+		    tsv_len(r, k->c_site));
+		m = &k->member[mi];
+		m->gid = (uint32_t)gid;
+		m->sid = (uint32_t)sid;
+		m->site = (uint32_t)site;
+		m->snap = NONE;
+		m->val = 0;
+		k->nmember++;
+		g->members++;
+	}
+	m = &k->member[mi];
+	if (m->snap == NONE || snap_after(k, si, m->snap)) {
+		m->snap = si;
+		m->val = val;
+	} else if (m->snap == si)
+		m->val += val;
+}
+
+void
+rank_read(struct rank *k, struct tsv_reader *r)
+{
+	uint32_t si;
+	double val;
+	int first = 1;
+
+	while (tsv_next(r)) {
+		if (first) {
+			settle(k, r);
+			first = 0;
+		}
+		if (k->has_type && (tsv_len(r, k->c_type) != strlen(k->type) ||
+		    memcmp(tsv_get(r, k->c_type), k->type,
+		    strlen(k->type)) != 0))
+			tsv_die(r, "type '%s' after type '%s': rank one profile "
+			    "type at a time", tsv_get(r, k->c_type), k->type);
+		si = snapshot_of(k, r);
+		val = value(r, k->c_val);
+		k->total[si] += val;
+		if (!k->opts.drift)
+			add_row(k, r, si, val);
+	}
+}
+
+static const struct rank *sorting;
+
+static int
+cmp_snap(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (x == y)
+		return 0;
+	return snap_after(sorting, x, y) ? 1 : -1;
+}
+
+/* Snapshot indices in time order; the caller frees. */
+static uint32_t *
+snap_order(struct rank *k)
+{
+	uint32_t *o = xreallocarray(NULL, k->nsnap + 1, sizeof(*o));
+	size_t i;
+
+	for (i = 0; i < k->nsnap; i++)
+		o[i] = (uint32_t)i;
+	sorting = k;
+	qsort(o, k->nsnap, sizeof(*o), cmp_snap);
+	return o;
+}
+
+static double
+at(const double *v, size_t cap, uint32_t si)
+{
+	return si < cap ? v[si] : 0;
+}
+
+/*
+ * Heap profiles show the heap as of the last completed GC: a snapshot equal
+ * to the one before it in every group (and object count) shows the same GC
+ * cycle and is dropped.  Returns the kept snapshot indices, time ordered.
+ */
+static size_t
+collapse(struct rank *k, const uint32_t *order, uint32_t *kept)
+{
+	size_t i, g, nk = 0;
+	const struct group *gr;
+	uint32_t a, b;
+	int eq;
+
+	for (i = 0; i < k->nsnap; i++) {
+		eq = i > 0 && k->heap && k->ngroup > 0;
+		a = order[i];
+		b = i > 0 ? order[i - 1] : 0;
+		for (g = 0; eq && g < k->ngroup; g++) {
+			gr = &k->group[g];
+			if (at(gr->v, gr->cap, a) != at(gr->v, gr->cap, b) ||
+			    (k->has_age && (at(gr->ao, gr->cap, a) !=
+			    at(gr->ao, gr->cap, b) || at(gr->io, gr->cap, a) !=
+			    at(gr->io, gr->cap, b))))
+				eq = 0;
+		}
+		if (!eq)
+			kept[nk++] = a;
+	}
+	return nk;
+}
+
+static double
+clamp01(double v)
+{
+	return isnan(v) || v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/*
+ * Analyse one group's series y over times x: every statistic, the
+ * verdict, and the leak confidence (the score before size is weighed in).
+ */
+static void
+analyse(const struct rank *k, const double *x, const double *y, size_t n,
+    struct result *res)
+{
+	double b, q, fl, med, exc, ft, fs, fp, *tmp;
+	size_t i, high;
+
+	res->first = y[0];
+	res->last = y[n - 1];
+	res->max = y[0];
+	for (i = 1; i < n; i++)
+		if (y[i] > res->max)
+			res->max = y[i];
+	res->growth = res->last - res->first;
+	res->ratio = res->first > 0 ? res->last / res->first : NAN;
+	res->slope = stats_ols(x, y, n, &res->r2);
+	res->ts = stats_theil_sen(x, y, n, &b);
+	stats_mann_kendall(y, n, &res->mk);
+	res->plateau = stats_plateau(x, y, n);
+	res->tsgrowth = isnan(res->ts) ? 0 : res->ts * (x[n - 1] - x[0]);
+	res->noise = stats_noise(x, y, n, res->ts, b);
+	q = stats_quantum(y, n);
+	fl = isnan(res->noise) || res->noise < q ? q : res->noise;
+	res->snr = fl > 0 ? res->tsgrowth / fl : 0;
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	memcpy(tmp, y, n * sizeof(*tmp));
+	med = stats_median(tmp, n);
+	free(tmp);
+	exc = res->max - med;
+	for (i = high = 0; i < n; i++)
+		if (y[i] > med + exc / 2)
+			high++;
+
+	ft = (res->mk.tau > 0 ? res->mk.tau : 0) *
+	    clamp01(-log10(res->mk.p) / -log10(ALPHA));
+	fs = clamp01((res->snr - 1) / MIN_SNR);
+	fp = isnan(res->plateau) ? 1 :
+	    clamp01((0.9 - res->plateau) / (0.9 - 0.5));
+	res->conf = ft * fs * fp;
+
+	if (k->goroutine && k->opts.goroutines > 0 &&
+	    res->last > k->opts.goroutines) {
+		res->verdict = "leak";
+		res->conf = 1;
+	} else if (n < k->opts.min_snapshots)
+		res->verdict = "insufficient";
+	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
+	    res->snr >= MIN_SNR && res->tsgrowth > 0)
+		res->verdict = !isnan(res->plateau) &&
+		    res->plateau >= PLATEAU_STOP ? "plateau" : "leak";
+	else if (res->mk.tau <= -MIN_TAU && res->mk.p <= ALPHA &&
+	    -res->tsgrowth >= MIN_SNR * fl)
+		res->verdict = "shrinking";
+	else if (fl > 0 && exc >= BURST_SNR * fl && high <= n / 3)
+		res->verdict = "burst";
+	else if (fl == 0 && exc > 0 && high <= n / 3)
+		res->verdict = "burst";
+	else
+		res->verdict = "steady";
+}
+
+static const struct rank *cmp_k;
+
+static int
+cmp_result(const void *a, const void *b)
+{
+	const struct result *x = a, *y = b;
+	const struct strmap_entry *ex, *ey;
+	int c;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->growth != y->growth)
+		return x->growth > y->growth ? -1 : 1;
+	ex = strmap_at(cmp_k->groups, x->gid);
+	ey = strmap_at(cmp_k->groups, y->gid);
+	c = memcmp(ex->key, ey->key, ex->len < ey->len ? ex->len : ey->len);
+	if (c != 0)
+		return c;
+	return ex->len < ey->len ? -1 : ex->len > ey->len;
+}
+
+/* The value column's unit, from its name. */
+static const char *
+unit_of(const char *name)
+{
+	if (strstr(name, "objects") != NULL || strstr(name, "goroutine") !=
+	    NULL || strncmp(name, "samples", 7) == 0 ||
+	    strncmp(name, "num_", 4) == 0 || strstr(name, "count") != NULL)
+		return "count";
+	if (strncmp(name, "cpu", 3) == 0 || strstr(name, "_ns") != NULL)
+		return "nanoseconds";
+	if (strstr(name, "space") != NULL || strstr(name, "alloc") != NULL ||
+	    strstr(name, "heap") != NULL || strstr(name, "sys") != NULL ||
+	    strstr(name, "bytes") != NULL || strstr(name, "inuse") != NULL ||
+	    strstr(name, "stack") != NULL)
+		return "bytes";
+	return "";
+}
+
+static void
+put_series(struct tsv_writer *w, const double *y, size_t n, char **buf,
+    size_t *cap)
+{
+	size_t i, len = 0;
+	char num[400];
+	size_t nl;
+
+	for (i = 0; i < n; i++) {
+		nl = tsv_format_double(num, sizeof(num), y[i]);
+		if (len + nl + 2 > *cap) {
+			*cap = 2 * (len + nl + 2);
+			*buf = xreallocarray(*buf, *cap, 1);
+		}
+		if (i > 0)
+			(*buf)[len++] = ',';
+		memcpy(*buf + len, num, nl);
+		len += nl;
+	}
+	tsv_put(w, *buf != NULL ? *buf : "", len);
+}
+
+static void
+put_header(const struct rank *k, struct tsv_writer *w)
+{
+	static const char *const cols[] = {
+		"rank", "group", "verdict", "score", "value", "unit",
+		"snapshots", "t_first", "t_last", "first", "last", "max",
+		"growth", "growth_ratio", "slope", "theil_sen", "r2", "mk_s",
+		"mk_tau", "mk_p", "plateau", "share", "age", "members",
+		"series", "site", "stack"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		tsv_put_str(w, cols[i]);
+	if (k->goroutine)
+		tsv_put_str(w, "op");
+	tsv_put_str(w, "noise");
+	tsv_put_str(w, "snr");
+	tsv_endrow(w);
+}
+
+/* Length of a group's name: a blocking group's key is "site\top". */
+static size_t
+group_len(const struct rank *k, const struct strmap_entry *e)
+{
+	size_t n = e->len;
+
+	if (k->by != RANK_BY_BLOCKING)
+		return n;
+	while (n > 0 && e->key[n - 1] != '\t')
+		n--;
+	return n > 0 ? n - 1 : e->len;
+}
+
+/* Pick each group's representative member: largest last value, then name. */
+static uint32_t *
+representatives(const struct rank *k, uint32_t last)
+{
+	uint32_t *rep = xreallocarray(NULL, k->ngroup + 1, sizeof(*rep));
+	const struct member *m, *r;
+	const struct strmap_entry *a, *b;
+	double mv, rv;
+	size_t i;
+	int c;
+
+	for (i = 0; i < k->ngroup; i++)
+		rep[i] = NONE;
+	for (i = 0; i < k->nmember; i++) {
+		m = &k->member[i];
+		if (rep[m->gid] == NONE) {
+			rep[m->gid] = (uint32_t)i;
+			continue;
+		}
+		r = &k->member[rep[m->gid]];
+		mv = m->snap == last ? m->val : 0;
+		rv = r->snap == last ? r->val : 0;
+		if (mv != rv) {
+			if (mv > rv)
+				rep[m->gid] = (uint32_t)i;
+			continue;
+		}
+		a = strmap_at(k->stacks, m->sid);
+		b = strmap_at(k->stacks, r->sid);
+		c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+		if (c < 0 || (c == 0 && a->len < b->len))
+			rep[m->gid] = (uint32_t)i;
+	}
+	return rep;
+}
+
+static void
+put_result(const struct rank *k, struct tsv_writer *w, size_t no,
+    const struct result *res, const double *y, size_t n,
+    const uint32_t *kept, char **buf, size_t *cap)
+{
+	const struct strmap_entry *g = strmap_at(k->groups, res->gid);
+	const struct strmap_entry *st, *site;
+	const struct member *m = &k->member[res->rep];
+	const char *op, *f;
+	size_t flen;
+
+	st = strmap_at(k->stacks, m->sid);
+	site = strmap_at(k->sites, m->site);
+	tsv_put_u64(w, no);
+	tsv_put(w, g->key, group_len(k, g));
+	tsv_put_str(w, res->verdict);
+	tsv_put_double(w, res->score);
+	tsv_put_str(w, k->valname);
+	tsv_put_str(w, unit_of(k->valname));
+	tsv_put_u64(w, n);
+	tsv_put_time(w, k->snap[kept[0]].t);
+	tsv_put_time(w, k->snap[kept[n - 1]].t);
+	tsv_put_double(w, res->first);
+	tsv_put_double(w, res->last);
+	tsv_put_double(w, res->max);
+	tsv_put_double(w, res->growth);
+	tsv_put_double(w, res->ratio);
+	tsv_put_double(w, res->slope);
+	tsv_put_double(w, res->ts);
+	tsv_put_double(w, res->r2);
+	tsv_put_double(w, res->mk.s);
+	tsv_put_double(w, res->mk.tau);
+	tsv_put_double(w, res->mk.p);
+	tsv_put_double(w, res->plateau);
+	tsv_put_double(w, res->share);
+	tsv_put_double(w, res->age);
+	tsv_put_u64(w, k->group[res->gid].members);
+	put_series(w, y, n, buf, cap);
+	if (k->by == RANK_BY_BLOCKING)
+		tsv_put(w, g->key, group_len(k, g));
+	else
+		tsv_put(w, site->key, site->len);
+	tsv_put(w, st->key, st->len);
+	if (k->goroutine) {
+		op = k->group[res->gid].op;
+		if (op == NULL)
+			op = blocking_classify(st->key, st->len, &f, &flen);
+		tsv_put_str(w, op);
+	}
+	tsv_put_double(w, res->noise);
+	tsv_put_double(w, res->snr);
+	tsv_endrow(w);
+}
+
+/*
+ * Analyse every group and write the suspect rows, best first.  Returns the
+ * number of rows written with the verdict leak.
+ */
+size_t
+rank_write(struct rank *k, struct tsv_writer *w)
+{
+	uint32_t *order, *kept, *rep;
+	struct result *res;
+	double *x, *y, *ao, totlast, maxg = 0, rate;
+	size_t n, i, j, written = 0, leaks = 0;
+	const struct group *g;
+	char *buf = NULL;
+	size_t cap = 0;
+
+	put_header(k, w);
+	if (k->nsnap == 0 || k->ngroup == 0)
+		return 0;
+	order = snap_order(k);
+	kept = xreallocarray(NULL, k->nsnap, sizeof(*kept));
+	n = collapse(k, order, kept);
+	rep = representatives(k, order[k->nsnap - 1]);
+	x = xreallocarray(NULL, n, sizeof(*x));
+	y = xreallocarray(NULL, n, sizeof(*y));
+	ao = xreallocarray(NULL, n, sizeof(*ao));
+	for (i = 0; i < n; i++)
+		x[i] = (double)(k->snap[kept[i]].t - k->snap[kept[0]].t) / 1e9;
+	totlast = k->total[kept[n - 1]];
+	res = xcalloc(k->ngroup, sizeof(*res));
+	for (j = 0; j < k->ngroup; j++) {
+		g = &k->group[j];
+		for (i = 0; i < n; i++)
+			y[i] = at(g->v, g->cap, kept[i]);
+		res[j].gid = (uint32_t)j;
+		res[j].rep = rep[j];
+		analyse(k, x, y, n, &res[j]);
+		res[j].share = totlast > 0 ? res[j].last / totlast : NAN;
+		res[j].age = NAN;
+		if (k->has_age && n >= 2) {
+			for (i = 0; i < n; i++)
+				ao[i] = at(g->ao, g->cap, kept[i]);
+			rate = stats_ols(x, ao, n, NULL);
+			if (rate > 0 && at(g->io, g->cap, kept[n - 1]) > 0)
+				res[j].age = at(g->io, g->cap,
+				    kept[n - 1]) / rate;
+		}
+		if (res[j].tsgrowth > maxg)
+			maxg = res[j].tsgrowth;
+	}
+	for (j = 0; j < k->ngroup; j++)
+		res[j].score = res[j].conf * (0.5 + 0.5 * (maxg > 0 &&
+		    res[j].tsgrowth > 0 ? res[j].tsgrowth / maxg : 0));
+	cmp_k = k;
+	qsort(res, k->ngroup, sizeof(*res), cmp_result);
+	for (j = 0; j < k->ngroup; j++) {
+		if (k->opts.top > 0 && written == k->opts.top)
+			break;
+		if (k->opts.min_share > 0 && !(res[j].share >=
+		    k->opts.min_share))
+			continue;
+		g = &k->group[res[j].gid];
+		for (i = 0; i < n; i++)
+			y[i] = at(g->v, g->cap, kept[i]);
+		put_result(k, w, ++written, &res[j], y, n, kept, &buf, &cap);
+		if (strcmp(res[j].verdict, "leak") == 0)
+			leaks++;
+	}
+	free(buf);
+	free(res);
+	free(ao);
+	free(y);
+	free(x);
+	free(rep);
+	free(kept);
+	free(order);
+	return leaks;
+}
+
+/*
+ * Write the drift rows: per snapshot in time order, the total of the value
+ * column and the alarm on its change.  Returns the number of alarms.
+ */
+size_t
+rank_write_drift(struct rank *k, struct tsv_writer *w)
+{
+	static const char *const cols[] = {
+		"snapshot", "time", "value", "delta", "mean", "sd",
+		"threshold", "alarm"
+	};
+	struct stats_drift *d;
+	uint32_t *order;
+	double *v;
+	size_t i, alarms = 0;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		tsv_put_str(w, cols[i]);
+	tsv_endrow(w);
+	if (k->nsnap == 0)
+		return 0;
+	order = snap_order(k);
+	v = xreallocarray(NULL, k->nsnap, sizeof(*v));
+	d = xreallocarray(NULL, k->nsnap, sizeof(*d));
+	for (i = 0; i < k->nsnap; i++)
+		v[i] = k->total[order[i]];
+	stats_drift(v, k->nsnap, k->opts.window, k->opts.k, d);
+	for (i = 0; i < k->nsnap; i++) {
+		tsv_put(w, k->snap[order[i]].key, k->snap[order[i]].namelen);
+		tsv_put_time(w, k->snap[order[i]].t);
+		tsv_put_double(w, v[i]);
+		tsv_put_double(w, d[i].delta);
+		tsv_put_double(w, d[i].mean);
+		tsv_put_double(w, d[i].sd);
+		tsv_put_double(w, d[i].threshold);
+		tsv_put_u64(w, (uint64_t)d[i].alarm);
+		tsv_endrow(w);
+		alarms += (size_t)d[i].alarm;
+	}
+	free(d);
+	free(v);
+	free(order);
+	return alarms;
+}
+
+/*
+ * The drift alarm on a gctrace log's live heap, one row per GC cycle: the
+ * snapshot is the log's name, the time empty (the log has only seconds
+ * since the process started: column uptime), the cycle's number in gc.
+ */
+size_t
+rank_write_gctrace(const struct rank_opts *o, const char *name,
+    const struct gctrace_cycle *c, size_t n, struct tsv_writer *w)
+{
+	static const char *const cols[] = {
+		"snapshot", "time", "value", "delta", "mean", "sd",
+		"threshold", "alarm", "gc", "uptime"
+	};
+	struct stats_drift *d;
+	double *v;
+	size_t i, alarms = 0;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		tsv_put_str(w, cols[i]);
+	tsv_endrow(w);
+	if (n == 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	d = xreallocarray(NULL, n, sizeof(*d));
+	for (i = 0; i < n; i++)
+		v[i] = (double)c[i].heap_live;
+	stats_drift(v, n, o->window, o->k, d);
+	for (i = 0; i < n; i++) {
+		tsv_put_str(w, name);
+		tsv_put_empty(w);
+		tsv_put_double(w, v[i]);
+		tsv_put_double(w, d[i].delta);
+		tsv_put_double(w, d[i].mean);
+		tsv_put_double(w, d[i].sd);
+		tsv_put_double(w, d[i].threshold);
+		tsv_put_u64(w, (uint64_t)d[i].alarm);
+		tsv_put_i64(w, c[i].num);
+		tsv_put_double(w, c[i].t);
+		tsv_endrow(w);
+		alarms += (size_t)d[i].alarm;
+	}
+	free(d);
+	free(v);
+	return alarms;
+}
+
+void
+rank_free(struct rank *k)
+{
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->ngroup; i++) {
+		free(k->group[i].v);
+		free(k->group[i].ao);
+		free(k->group[i].io);
+	}
+	free(k->group);
+	free(k->member);
+	free(k->snap);
+	free(k->total);
+	free(k->prevsnap);
+	free(k->prevtime);
+	free(k->keybuf);
+	free(k->valname);
+	free(k->type);
+	strmap_free(k->snaps);
+	strmap_free(k->groups);
+	strmap_free(k->stacks);
+	strmap_free(k->sites);
+	strmap_free(k->pairs);
+	free(k);
+}

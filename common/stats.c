@@ -1,0 +1,337 @@
+/* Trend statistics; see stats.h. */
+#include "config.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "xmalloc.h"
+
+static void
+swap(double *a, double *b)
+{
+	double t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Move the k-th smallest of v[0..n) to v[k] (Wirth's selection). */
+static void
+select_kth(double *v, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, m = (ptrdiff_t)n - 1, i, j, kk = (ptrdiff_t)k;
+	double pivot;
+
+	while (l < m) {
+		pivot = v[kk];
+		i = l;
+		j = m;
+		do {
+			while (v[i] < pivot)
+				i++;
+			while (pivot < v[j])
+				j--;
+			if (i <= j) {
+				swap(&v[i], &v[j]);
+				i++;
+				j--;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
+	}
+}
+
+/* The median of v[0..n), which it reorders; NAN when n is 0. */
+double
+stats_median(double *v, size_t n)
+{
+	double hi, lo;
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	select_kth(v, n, n / 2);
+	hi = v[n / 2];
+	if (n % 2 == 1)
+		return hi;
+	lo = v[0];
+	for (i = 1; i < n / 2; i++)
+		if (v[i] > lo)
+			lo = v[i];
+	return (lo + hi) / 2;
+}
+
+/*
+ * Least-squares slope of y on x; *r2 (when not NULL) gets the coefficient
+ * of determination, NAN when y is constant.  NAN slope when x is constant.
+ */
+double
+stats_ols(const double *x, const double *y, size_t n, double *r2)
+{
+	double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0, dx, dy;
+	size_t i;
+
+	if (r2 != NULL)
+		*r2 = NAN;
+	if (n < 2)
+		return NAN;
+	for (i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (i = 0; i < n; i++) {
+		dx = x[i] - mx;
+		dy = y[i] - my;
+		sxx += dx * dx;
+		sxy += dx * dy;
+		syy += dy * dy;
+	}
+	if (sxx <= 0)
+		return NAN;
+	if (r2 != NULL && syy > 0)
+		*r2 = sxy * sxy / (sxx * syy);
+	return sxy / sxx;
+}
+
+/*
+ * Theil-Sen slope: the median of the slopes between every pair of points
+ * with different x.  Above STATS_THEIL_SEN_EXACT points the pairs are
+ * those of STATS_THEIL_SEN_EXACT evenly spaced points.  *intercept (when
+ * not NULL) gets the median of y - slope x.  NAN when no pair qualifies.
+ */
+double
+stats_theil_sen(const double *x, const double *y, size_t n,
+    double *intercept)
+{
+	size_t m = n, i, j, a, b, np = 0;
+	size_t *idx;
+	double *sl, slope;
+
+	if (intercept != NULL)
+		*intercept = NAN;
+	if (n < 2)
+		return NAN;
+	if (m > STATS_THEIL_SEN_EXACT)
+		m = STATS_THEIL_SEN_EXACT;
+	idx = xreallocarray(NULL, m, sizeof(*idx));
+	for (i = 0; i < m; i++)
+		idx[i] = m == n ? i : (size_t)((double)i * (double)(n - 1) /
+		    (double)(m - 1) + 0.5);
+	sl = xreallocarray(NULL, m * (m - 1) / 2 + 1, sizeof(*sl));
+	for (i = 0; i < m; i++)
+		for (j = i + 1; j < m; j++) {
+			a = idx[i];
+			b = idx[j];
+			if (x[b] != x[a])
+				sl[np++] = (y[b] - y[a]) / (x[b] - x[a]);
+		}
+	free(idx);
+	slope = stats_median(sl, np);
+	if (intercept != NULL && !isnan(slope)) {
+		sl = xreallocarray(sl, n, sizeof(*sl));
+		for (i = 0; i < n; i++)
+			sl[i] = y[i] - slope * x[i];
+		*intercept = stats_median(sl, n);
+	}
+	free(sl);
+	return slope;
+}
+
+/* Count pairs i < j with v[i] > v[j] while merge-sorting v[lo..hi). */
+static double
+inversions(double *v, double *tmp, size_t lo, size_t hi)
+{
+	size_t mid, i, j, k;
+	double inv;
+
+	if (hi - lo < 2)
+		return 0;
+	mid = lo + (hi - lo) / 2;
+	inv = inversions(v, tmp, lo, mid) + inversions(v, tmp, mid, hi);
+	i = lo;
+	j = mid;
+	k = lo;
+	while (i < mid && j < hi) {
+		if (v[j] < v[i]) {
+			inv += (double)(mid - i);
+			tmp[k++] = v[j++];
+		} else
+			tmp[k++] = v[i++];
+	}
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < hi)
+		tmp[k++] = v[j++];
+	memcpy(v + lo, tmp + lo, (hi - lo) * sizeof(*v));
+	return inv;
+}
+
+/* Two-sided tail of the standard normal: P(|Z| >= z). */
+double
+stats_normal_sf2(double z)
+{
+	return erfc(fabs(z) / sqrt(2.0));
+}
+
+/*
+ * Mann-Kendall trend test of y against its order, in O(n log n): S from
+ * the discordant pairs counted by a merge sort (depth log2 n, so the
+ * recursion is bounded), ties from runs in the sorted copy.
+ */
+void
+stats_mann_kendall(const double *y, size_t n, struct stats_mk *mk)
+{
+	double *v, *tmp, pairs, ties = 0, tvar = 0, disc, t;
+	size_t i, run;
+
+	memset(mk, 0, sizeof(*mk));
+	mk->p = 1;
+	if (n < 2)
+		return;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	memcpy(v, y, n * sizeof(*v));
+	disc = inversions(v, tmp, 0, n);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && v[i + run] == v[i]; run++)
+			;
+		t = (double)run;
+		ties += t * (t - 1) / 2;
+		tvar += t * (t - 1) * (2 * t + 5);
+	}
+	free(v);
+	free(tmp);
+	pairs = (double)n * (double)(n - 1) / 2;
+	mk->s = (pairs - ties - disc) - disc;
+	mk->tau = mk->s / pairs;
+	mk->var = ((double)n * (double)(n - 1) * (2 * (double)n + 5) - tvar) /
+	    18;
+	if (mk->var <= 0 || mk->s == 0)
+		return;
+	mk->z = (mk->s > 0 ? mk->s - 1 : mk->s + 1) / sqrt(mk->var);
+	mk->p = stats_normal_sf2(mk->z);
+}
+
+/*
+ * Robust noise of y about the line intercept + slope x: 1.4826 times the
+ * median absolute residual (the standard deviation for normal noise, and
+ * blind to bursts in fewer than half of the points).
+ */
+double
+stats_noise(const double *x, const double *y, size_t n, double slope,
+    double intercept)
+{
+	double *r, med;
+	size_t i;
+
+	if (n == 0 || isnan(slope) || isnan(intercept))
+		return NAN;
+	r = xreallocarray(NULL, n, sizeof(*r));
+	for (i = 0; i < n; i++)
+		r[i] = fabs(y[i] - (intercept + slope * x[i]));
+	med = stats_median(r, n);
+	free(r);
+	return 1.4826 * med;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The smallest positive difference between two values of y: the step of a
+ * sampled series (one sample), 0 when y holds a single value.
+ */
+double
+stats_quantum(const double *y, size_t n)
+{
+	double *v, q = 0, d;
+	size_t i;
+
+	if (n < 2)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	memcpy(v, y, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (i = 1; i < n; i++) {
+		d = v[i] - v[i - 1];
+		if (d > 0 && (q == 0 || d < q))
+			q = d;
+	}
+	free(v);
+	return q;
+}
+
+/*
+ * How much the growth slowed down: the Theil-Sen slope over the first two
+ * thirds of the series (early) against the one over the last third (late).
+ * 1 - late/early clipped to [0, 1]: 0 when growth kept its pace (or sped
+ * up), 1 when it stopped.  0 when only the last third grows, NAN when
+ * neither part grows or n < 3.
+ */
+double
+stats_plateau(const double *x, const double *y, size_t n)
+{
+	size_t b = n - n / 3;
+	double early, late, p;
+
+	if (n < 3)
+		return NAN;
+	early = stats_theil_sen(x, y, b, NULL);
+	late = stats_theil_sen(x + b, y + b, n - b, NULL);
+	if (isnan(early) || isnan(late))
+		return NAN;
+	if (early <= 0)
+		return late > 0 ? 0 : NAN;
+	p = 1 - late / early;
+	return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+/*
+ * The drift alarm over a series of totals v[0..n): out[i].delta is
+ * v[i] - v[i-1]; its mean and sample standard deviation are those of the
+ * up to w deltas before it, and it alarms when it exceeds mean + k sd.
+ * Fewer than two earlier deltas give no threshold and no alarm.
+ */
+void
+stats_drift(const double *v, size_t n, size_t w, double k,
+    struct stats_drift *out)
+{
+	size_t i, j, lo, cnt;
+	double sum, ss, d, mean;
+
+	for (i = 0; i < n; i++) {
+		out[i].delta = i > 0 ? v[i] - v[i - 1] : NAN;
+		out[i].mean = out[i].sd = out[i].threshold = NAN;
+		out[i].alarm = 0;
+		if (i < 3 || w < 2)
+			continue;
+		lo = i > w ? i - w : 1;
+		cnt = i - lo;
+		sum = 0;
+		for (j = lo; j < i; j++)
+			sum += out[j].delta;
+		mean = sum / (double)cnt;
+		ss = 0;
+		for (j = lo; j < i; j++) {
+			d = out[j].delta - mean;
+			ss += d * d;
+		}
+		out[i].mean = mean;
+		out[i].sd = sqrt(ss / (double)(cnt - 1));
+		out[i].threshold = mean + k * out[i].sd;
+		out[i].alarm = out[i].delta > out[i].threshold;
+	}
+}

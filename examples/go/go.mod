@@ -1,0 +1,3 @@
+module leakatlas.example/go
+
+go 1.19

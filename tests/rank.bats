@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# rank: suspect rows from sample rows; drift rows; errors.
+
+load lib
+
+@test "rank --help" {
+	golden rank help rank --help
+}
+
+@test "rank: bad option" {
+	golden rank bad-option rank --bogus
+}
+
+@test "rank: bad --by" {
+	golden rank bad-by rank --by line rank/small.tsv
+}
+
+@test "rank: --fail-on alarm needs --drift" {
+	golden rank fail-on-no-drift rank --fail-on alarm rank/small.tsv
+}
+
+@test "rank: missing file" {
+	golden rank missing-file rank rank/nonexistent.tsv
+}
+
+@test "rank: hand-made archive, rows out of order" {
+	golden rank small rank rank/small.tsv
+}
+
+@test "rank: row order does not matter" {
+	(cd "$DATA" && (head -1 rank/small.tsv; tail -n +2 rank/small.tsv |
+	    LC_ALL=C sort -r) | rank) >"$BATS_TEST_TMPDIR/out"
+	diff -u "$GOLDEN/rank/small.out" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "rank: --by stack" {
+	golden rank by-stack rank --by stack rank/small.tsv
+}
+
+@test "rank: --by function, --top 2" {
+	golden rank by-function-top rank --by function --top 2 rank/small.tsv
+}
+
+@test "rank: groups by the cluster column when there is one" {
+	golden rank cluster rank rank/cluster.tsv
+}
+
+@test "rank: --min-share" {
+	golden rank min-share rank --min-share 0.3 rank/small.tsv
+}
+
+@test "rank: --fail-on leak exits 3 when a leak is written" {
+	golden rank fail-on-leak rank --fail-on leak --top 1 rank/small.tsv
+}
+
+@test "rank: --fail-on leak exits 0 without a leak" {
+	golden rank fail-on-none sh -c \
+	    'grep -e ^snapshot -e ^heap-3 rank/small.tsv | rank --fail-on leak'
+}
+
+@test "rank: repeated GC cycle counted once" {
+	golden rank gclag rank rank/gclag.tsv
+}
+
+@test "rank: two-leaks archive, 11 snapshots" {
+	golden rank two-leaks sh -c 'pprof2tsv two-leaks/heap-*.pb.gz | rank'
+}
+
+@test "rank: two-leaks through normalize-gc: both leaks first, in order" {
+	(cd "$DATA" && pprof2tsv two-leaks/heap-*.pb.gz | normalize-gc |
+	    rank --top 2) >"$BATS_TEST_TMPDIR/out"
+	cut -f2,3,5 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
+	printf '%s\t%s\t%s\n' group verdict value \
+	    'main.(*sessionStore).open leakcorpus/two-leaks/main.go:138' leak \
+	    inuse_space_norm \
+	    'main.recordError leakcorpus/two-leaks/main.go:171' leak \
+	    inuse_space_norm >"$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "rank: goroutine profiles grouped by blocking site" {
+	golden rank goroutine sh -c \
+	    'pprof2tsv goroutine-chan/goroutine-*.pb.gz | rank'
+}
+
+@test "rank: --goroutines flags a site above the count" {
+	golden rank goroutines-threshold sh -c \
+	    'pprof2tsv goroutine-chan/goroutine-*.pb.gz |
+	    rank --goroutines 200 --min-snapshots 10'
+}
+
+@test "rank: --drift on memstats rows" {
+	golden rank drift rank --drift -v heap_alloc rank/memstats.tsv
+}
+
+@test "rank: --drift --fail-on alarm, -k and -w" {
+	golden rank drift-fail rank --drift --fail-on alarm -k 3 -w 4 \
+	    -v heap_alloc rank/memstats.tsv
+}
+
+@test "rank: --drift on sample rows sums every group" {
+	golden rank drift-samples rank --drift rank/small.tsv
+}
+
+@test "rank: one snapshot is insufficient" {
+	golden rank one-snapshot sh -c \
+	    'grep -e ^snapshot -e ^heap-3 rank/small.tsv | rank'
+}
+
+@test "rank: missing column" {
+	golden rank missing-column sh -c 'cut -f1-8,10 rank/small.tsv | rank'
+}
+
+@test "rank: no value column" {
+	golden rank no-value-column sh -c 'cut -f1-6,8- rank/small.tsv | rank'
+}
+
+@test "rank: unknown -v column" {
+	golden rank unknown-value rank -v heap_alloc rank/small.tsv
+}
+
+@test "rank: non-numeric value names its line" {
+	golden rank non-numeric sh -c \
+	    'sed "5s/\tbytes=/x\tbytes=/" rank/small.tsv | rank'
+}
+
+@test "rank: wrong field count names its line" {
+	golden rank field-count sh -c \
+	    'sed "3s/\tbytes=[0-9]*//" rank/small.tsv | rank'
+}
+
+@test "rank: mixed profile types" {
+	golden rank mixed-types sh -c \
+	    'sed "4s/\theap\t/\tallocs\t/" rank/small.tsv | rank'
+}
+
+@test "rank: empty input" {
+	golden rank empty rank rank/empty.tsv
+}
+
+@test "rank: header only" {
+	golden rank header-only sh -c 'head -1 rank/small.tsv | rank'
+}
+
+@test "rank: escaped fields round-trip" {
+	golden rank escapes sh -c \
+	    'sed "s/main\.cache b/main.cache\\\\tb/" rank/small.tsv | rank --top 2'
+}
+
+@test "rank: -o writes the file" {
+	(cd "$DATA" && rank -o "$BATS_TEST_TMPDIR/o.tsv" rank/small.tsv)
+	diff -u "$GOLDEN/rank/small.out" "$BATS_TEST_TMPDIR/o.tsv"
+	[ "$(ls "$BATS_TEST_TMPDIR")" = "$(printf 'o.tsv\n')" ]
+}
+
+@test "rank: write error on stdout" {
+	golden rank dev-full sh -c 'rank rank/small.tsv >/dev/full'
+}
+
+@test "rank: --gctrace drift on the live heap of each GC cycle" {
+	golden rank gctrace rank --gctrace rank/two-leaks.gctrace
+}
+
+@test "rank: --gctrace with --fail-on alarm" {
+	golden rank gctrace-fail rank --gctrace rank/two-leaks.gctrace \
+	    --fail-on alarm -k 3 -w 5
+}
+
+@test "rank: --gctrace malformed gc line names its line" {
+	golden rank gctrace-bad rank --gctrace rank/bad.gctrace
+}
+
+@test "rank: --gctrace takes no FILE" {
+	golden rank gctrace-operand rank --gctrace rank/bad.gctrace \
+	    rank/small.tsv
+}
+
+# The EXAMPLES of rank(1), on the shipped example archive (ticker-leak).
+
+@test "rank(1) example: the five best suspects" {
+	cd "$top_srcdir/examples/archive"
+	pprof2tsv heap-*.pb.gz | normalize-gc | rank --top 5 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 6 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.startHeartbeat leakcorpus/ticker-leak/main.go:78\tleak')" ]
+}
+
+@test "rank(1) example: a nightly gate" {
+	cd "$top_srcdir/examples/archive"
+	run sh -c "pprof2tsv heap-*.pb.gz |
+	    rank --fail-on leak -o '$BATS_TEST_TMPDIR/suspects.tsv'"
+	[ "$status" -eq 3 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/suspects.tsv" | cut -f3)" = leak ]
+}
+
+@test "rank(1) example: goroutines piling up" {
+	cd "$DATA/goroutine-chan"
+	pprof2tsv goroutine-*.pb.gz | rank --goroutines 10000 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.backendQuery leakcorpus/goroutine-chan/main.go:98\tleak')" ]
+}
+
+@test "rank(1) example: drift on a gctrace log" {
+	cd "$DATA/rank"
+	run rank --gctrace two-leaks.gctrace --fail-on alarm
+	[ "$status" -eq 3 ]
+}
+
+@test "rank: a value out of range names its line" {
+	golden rank out-of-range sh -c 'printf "snapshot\ttime\tinuse_space\tsite\tstack\na\t2026-11-26T00:00:00.000000000Z\t-2e18\ts\tx\n" | rank'
+}

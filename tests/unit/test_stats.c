@@ -1,0 +1,257 @@
+/*
+ * Unit tests of common/stats: every expected value was worked out by hand
+ * (the sums are written next to it) or with python3's math module, as the
+ * comment before it says.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "tap.h"
+
+static const double x5[] = { 0, 1, 2, 3, 4 };
+static const double y5[] = { 1, 3, 2, 5, 4 };
+
+static void
+test_median(void)
+{
+	double odd[] = { 5, 1, 4, 2, 3 }, even[] = { 4, 1, 3, 2 };
+	double same[] = { 7, 7, 7 };
+
+	is_double(stats_median(odd, 5), 3, 0, "median of 5");
+	is_double(stats_median(even, 4), 2.5, 0, "median of 4: (2+3)/2");
+	is_double(stats_median(same, 3), 7, 0, "median of equal values");
+	ok(isnan(stats_median(odd, 0)), "median of nothing is NAN");
+}
+
+static void
+test_ols(void)
+{
+	double r2, c[] = { 2, 2, 2, 2, 2 };
+
+	/*
+	 * By hand: mean x 2, mean y 3; dx -2 -1 0 1 2, dy -2 0 -1 2 1;
+	 * Sxy = 4+0+0+2+2 = 8, Sxx = 10, Syy = 10: slope 0.8,
+	 * R^2 = Sxy^2 / (Sxx Syy) = 64/100.
+	 */
+	is_double(stats_ols(x5, y5, 5, &r2), 0.8, 1e-12, "ols slope");
+	is_double(r2, 0.64, 1e-12, "ols r2");
+	is_double(stats_ols(x5, c, 5, &r2), 0, 1e-12, "ols flat slope 0");
+	ok(isnan(r2), "r2 of a constant series is NAN");
+	ok(isnan(stats_ols(x5, y5, 1, &r2)), "ols of one point is NAN");
+	ok(isnan(stats_ols(c, y5, 5, NULL)), "ols with constant x is NAN");
+}
+
+static void
+test_theil_sen(void)
+{
+	double b, x[1000], y[1000];
+	size_t i;
+
+	/*
+	 * By hand, the 10 pairwise slopes of (x5, y5): 2, 0.5, 4/3, 0.75,
+	 * -1, 1, 1/3, 3, 1, -1; sorted -1 -1 1/3 0.5 0.75 1 1 4/3 2 3, so
+	 * the median is (0.75 + 1)/2 = 0.875.  y - 0.875 x is 1, 2.125,
+	 * 0.25, 2.375, 0.5: median 1.
+	 */
+	is_double(stats_theil_sen(x5, y5, 5, &b), 0.875, 1e-12,
+	    "theil-sen slope");
+	is_double(b, 1, 1e-12, "theil-sen intercept");
+	/* One outlier (a burst) does not move it: the line is y = 2x. */
+	for (i = 0; i < 9; i++) {
+		x[i] = (double)i;
+		y[i] = 2 * (double)i;
+	}
+	y[4] = 1000;
+	is_double(stats_theil_sen(x, y, 9, &b), 2, 1e-12,
+	    "theil-sen ignores a burst");
+	is_double(b, 0, 1e-12, "theil-sen intercept with a burst");
+	/* Above the exact limit, still exact on a line y = 3x + 1. */
+	for (i = 0; i < 1000; i++) {
+		x[i] = 0.5 * (double)i;
+		y[i] = 3 * x[i] + 1;
+	}
+	is_double(stats_theil_sen(x, y, 1000, &b), 3, 1e-9,
+	    "theil-sen on 1000 points");
+	is_double(b, 1, 1e-9, "theil-sen intercept on 1000 points");
+	ok(isnan(stats_theil_sen(x, y, 1, &b)), "theil-sen of one point");
+}
+
+/* The O(n^2) definition, to check the merge-sort count against. */
+static double
+naive_s(const double *y, size_t n)
+{
+	double s = 0;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			s += (y[j] > y[i]) - (y[j] < y[i]);
+	return s;
+}
+
+static void
+test_mann_kendall(void)
+{
+	static const double ties[] = { 1, 1, 2, 2, 2, 3 };
+	static const double flat[] = { 4, 4, 4, 4 };
+	static const double down[] = { 5, 4, 3, 2, 1 };
+	struct stats_mk mk;
+	double y[300];
+	uint32_t seed = 12345;
+	size_t i;
+	int agree = 1;
+
+	/*
+	 * By hand, (y5) signs of y_j - y_i over the 10 pairs: 8 plus, 2
+	 * minus (3>2, 5>4): S = 6, tau = 6/10.  var = n(n-1)(2n+5)/18 =
+	 * 5*4*15/18.  z = (S-1)/sqrt(var) = 1.224744871391589 and
+	 * p = erfc(z/sqrt(2)) = 0.22067136191984688 (python3 math.erfc).
+	 */
+	stats_mann_kendall(y5, 5, &mk);
+	is_double(mk.s, 6, 0, "mk S");
+	is_double(mk.tau, 0.6, 1e-12, "mk tau");
+	is_double(mk.var, 300.0 / 18, 1e-12, "mk var");
+	is_double(mk.z, 1.224744871391589, 1e-12, "mk z");
+	is_double(mk.p, 0.22067136191984688, 1e-12, "mk p");
+
+	/*
+	 * Ties (1,1,2,2,2,3): pairs going up 2*3 + 2*1 + 3*1 = 11, none
+	 * down, 1 + 3 tied: S = 11, tau = 11/15.  Tie-corrected var =
+	 * (6*5*17 - (2*1*9 + 3*2*11))/18 = 426/18.  z = 10/sqrt(426/18) =
+	 * 2.055566129482595, p = 0.039824355364810736 (python3 math.erfc).
+	 */
+	stats_mann_kendall(ties, 6, &mk);
+	is_double(mk.s, 11, 0, "mk S with ties");
+	is_double(mk.tau, 11.0 / 15, 1e-12, "mk tau with ties");
+	is_double(mk.var, 426.0 / 18, 1e-12, "mk tie-corrected var");
+	is_double(mk.z, 2.055566129482595, 1e-12, "mk z with ties");
+	is_double(mk.p, 0.039824355364810736, 1e-12, "mk p with ties");
+
+	/* By hand: a falling series has S = -10, z = (S+1)/sqrt(var). */
+	stats_mann_kendall(down, 5, &mk);
+	is_double(mk.s, -10, 0, "mk S falling");
+	is_double(mk.tau, -1, 1e-12, "mk tau falling");
+	is_double(mk.z, -9 / sqrt(300.0 / 18), 1e-12, "mk z falling");
+
+	stats_mann_kendall(flat, 4, &mk);
+	is_double(mk.s, 0, 0, "mk S flat");
+	is_double(mk.p, 1, 0, "mk p flat is 1");
+	stats_mann_kendall(flat, 1, &mk);
+	is_double(mk.p, 1, 0, "mk p of one point is 1");
+
+	/* The merge-sort count equals the definition, ties included. */
+	for (i = 0; i < 300; i++) {
+		seed = seed * 1103515245 + 12345;
+		y[i] = (double)((seed >> 16) % 40);
+	}
+	for (i = 2; i <= 300; i += 37) {
+		stats_mann_kendall(y, i, &mk);
+		if (mk.s != naive_s(y, i))
+			agree = 0;
+	}
+	ok(agree, "mk S by merge sort equals the O(n^2) definition");
+}
+
+static void
+test_noise_quantum(void)
+{
+	static const double q[] = { 0, 512, 1024, 512, 2048 };
+	static const double line[] = { 1, 3, 5, 7, 9 };
+	static const double bump[] = { 1, 3, 105, 7, 9 };
+
+	is_double(stats_quantum(q, 5), 512, 0, "quantum: smallest step");
+	is_double(stats_quantum(line, 1), 0, 0, "quantum of one value");
+	is_double(stats_noise(x5, line, 5, 2, 1), 0, 0,
+	    "noise about an exact line is 0");
+	/* Residuals 0 0 100 0 0: the median absolute residual is 0. */
+	is_double(stats_noise(x5, bump, 5, 2, 1), 0, 0,
+	    "noise ignores one burst");
+	/* Residuals 1 -1 1 -1 1 about y = 2x + 1: 1.4826 * 1. */
+	{
+		static const double zig[] = { 2, 2, 6, 6, 10 };
+
+		is_double(stats_noise(x5, zig, 5, 2, 1), 1.4826, 1e-12,
+		    "noise: 1.4826 x median |residual|");
+	}
+}
+
+static void
+test_plateau(void)
+{
+	static const double x[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const double fill[] = { 0, 1, 2, 3, 4, 4, 4, 4, 4 };
+	static const double lin[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const double late[] = { 0, 0, 0, 0, 0, 0, 1, 2, 3 };
+	static const double slow[] = { 0, 1, 2, 3, 4, 5, 5.5, 6, 6.5 };
+	static const double flat[] = { 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+
+	/*
+	 * By hand: 9 points split 6 + 3.  fill: the 15 slopes of the first
+	 * six are ten 1s and 0.8 0.75 2/3 0.5 0 (to the point (5, 4)):
+	 * median 1; the last three are flat: plateau 1.  lin: equal slopes,
+	 * 0.  late: early 0, late 1: 0.  slow: early 1, late 0.5: 0.5.
+	 * flat: no growth: NAN.
+	 */
+	is_double(stats_plateau(x, fill, 9), 1, 1e-12, "plateau: filled");
+	is_double(stats_plateau(x, lin, 9), 0, 1e-12, "plateau: linear");
+	is_double(stats_plateau(x, late, 9), 0, 1e-12, "plateau: late start");
+	is_double(stats_plateau(x, slow, 9), 0.5, 1e-12,
+	    "plateau: slowed by half");
+	ok(isnan(stats_plateau(x, flat, 9)), "plateau of a flat series");
+	ok(isnan(stats_plateau(x, lin, 2)), "plateau of two points");
+}
+
+static void
+test_drift(void)
+{
+	static const double v[] = { 0, 1, 3, 4, 6, 20 };
+	struct stats_drift d[6];
+
+	/*
+	 * By hand: deltas 1 2 1 2 14.  At 3 the previous deltas are 1 2:
+	 * mean 1.5, sd sqrt(0.5), threshold 1.5 + 2 sqrt(0.5) =
+	 * 2.914213562373095 (python3), delta 1: no alarm.  At 4: 1 2 1,
+	 * mean 4/3, sd sqrt(1/3), threshold 2.4880338717125845.  At 5:
+	 * 1 2 1 2, mean 1.5, sd sqrt(1/3), threshold 2.6547005383792515,
+	 * delta 14: alarm.
+	 */
+	stats_drift(v, 6, 10, 2, d);
+	ok(isnan(d[0].delta), "drift: no delta at 0");
+	is_double(d[1].delta, 1, 0, "drift: delta at 1");
+	ok(isnan(d[2].mean) && d[2].alarm == 0,
+	    "drift: one earlier delta gives no threshold");
+	is_double(d[3].mean, 1.5, 1e-12, "drift: mean at 3");
+	is_double(d[3].sd, sqrt(0.5), 1e-12, "drift: sd at 3");
+	is_double(d[3].threshold, 2.914213562373095, 1e-12,
+	    "drift: threshold at 3");
+	is_int(d[3].alarm, 0, "drift: no alarm at 3");
+	is_double(d[4].threshold, 2.4880338717125845, 1e-12,
+	    "drift: threshold at 4");
+	is_int(d[4].alarm, 0, "drift: no alarm at 4");
+	is_double(d[5].threshold, 2.6547005383792515, 1e-12,
+	    "drift: threshold at 5");
+	is_int(d[5].alarm, 1, "drift: alarm at 5");
+	/* Window 2: at 5 only deltas 1 2 count (mean 1.5, sd sqrt(0.5)). */
+	stats_drift(v, 6, 2, 2, d);
+	is_double(d[5].mean, 1.5, 1e-12, "drift: window 2 mean");
+	is_double(d[5].sd, sqrt(0.5), 1e-12, "drift: window 2 sd");
+}
+
+int
+main(void)
+{
+	(void)is_str;
+	test_median();
+	test_ols();
+	test_theil_sen();
+	test_mann_kendall();
+	test_noise_quantum();
+	test_plateau();
+	test_drift();
+	return done_testing();
+}
