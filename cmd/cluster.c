@@ -21,6 +21,7 @@ enum { OPT_VERBOSE = 256 };
 
 static const struct option longopts[] = {
 	{ "bands",		required_argument,	NULL, 'b' },
+	{ "cross-site",		no_argument,		NULL, 'x' },
 	{ "drop-runtime",	no_argument,		NULL, 'R' },
 	{ "hashes",		required_argument,	NULL, 'n' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -54,6 +55,7 @@ usage(void)
 "  -l, --labels=MODE      labels as shingles: on (all but the heap's bytes),\n"
 "                         all, or off (default on)\n"
 "  -R, --drop-runtime     leave Go runtime frames out of the shingles\n"
+"  -x, --cross-site       also join stacks whose site functions differ\n"
 "  -n, --hashes=N         MinHash signature length (default 128)\n"
 "  -b, --bands=B          LSH bands (default: chosen from J, see cluster(1))\n"
 "  -r, --rows=R           signature values per band (default: chosen from J)\n"
@@ -93,7 +95,7 @@ main(int argc, char *argv[])
 	err_setprog("cluster");
 	setlocale(LC_CTYPE, "");
 	cluster_opts_init(&o);
-	while ((ch = getopt_long(argc, argv, "b:hk:l:n:o:r:Rs:St:v:V",
+	while ((ch = getopt_long(argc, argv, "b:hk:l:n:o:r:Rs:St:v:Vx",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -155,6 +157,9 @@ main(int argc, char *argv[])
 		case 'V':
 			err_version();
 			return EXIT_OK;
+		case 'x':
+			o.cross_site = 1;
+			break;
 		case OPT_VERBOSE:
 			o.verbose = 1;
 			break;

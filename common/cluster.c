@@ -28,18 +28,26 @@
 
 #define ID_SEED		0x6c65616b61746c61ULL	/* never change: ids */
 #define NO_ITEM		UINT32_MAX
+#define FRAME_RUNTIME	1
+#define FRAME_STDLIB	2
+#define BUCKET_TRIES	64	/* comparisons per member and bucket */
 #define CACHE_MAX	((size_t)1 << 24)	/* shingles kept: 128 MiB */
 
 struct cluster_set {
 	struct cluster_opts	 o;
 	struct strmap		*frames;	/* frame -> id */
 	uint64_t		*fhash;
-	unsigned char		*fruntime;
+	unsigned char		*fkind;		/* FRAME_RUNTIME, FRAME_STDLIB */
+	size_t			 kcap;
 	size_t			 fcap;
 	struct strmap		*labels;	/* "key=value" -> id */
 	uint64_t		*lhash;
 	size_t			 lcap;
 	struct strmap		*items;		/* binary key -> item */
+	uint32_t		*isite;		/* item -> its site function */
+	struct strmap		*sitefn;	/* frame's function -> id */
+	uint32_t		*fsite;		/* frame -> its function's id */
+	size_t			 icap;
 	uint32_t		*ids;		/* scratch: one key */
 	size_t			 idcap;
 	struct unionfind	*uf;
@@ -93,6 +101,7 @@ cluster_set_new(const struct cluster_opts *o)
 	cs->frames = strmap_new();
 	cs->labels = strmap_new();
 	cs->items = strmap_new();
+	cs->sitefn = strmap_new();
 	return cs;
 }
 
@@ -105,7 +114,10 @@ cluster_set_free(struct cluster_set *cs)
 	strmap_free(cs->labels);
 	strmap_free(cs->items);
 	free(cs->fhash);
-	free(cs->fruntime);
+	free(cs->fkind);
+	free(cs->isite);
+	free(cs->fsite);
+	strmap_free(cs->sitefn);
 	free(cs->lhash);
 	free(cs->ids);
 	free(cs->fh);
@@ -127,42 +139,82 @@ push_id(struct cluster_set *cs, size_t *n, uint32_t id)
 	cs->ids[(*n)++] = id;
 }
 
+/*
+ * Intern s in m and, the first time, record its seeded hash in (*hash)[id],
+ * growing *hash (capacity *cap).  *created tells which.
+ */
 static uint32_t
-intern_frame(struct cluster_set *cs, const char *f, size_t len)
+intern_hashed(struct cluster_set *cs, struct strmap *m, uint64_t **hash,
+    size_t *cap, const char *s, size_t len, int *created)
 {
-	size_t id;
-	int created;
+	size_t id = strmap_intern(m, s, len, created);
 
-	id = strmap_intern(cs->frames, f, len, &created);
-	if (created) {
-		if (id >= cs->fcap) {
-			cs->fcap = cs->fcap ? cs->fcap * 2 : 256;
-			cs->fhash = xreallocarray(cs->fhash, cs->fcap,
-			    sizeof(*cs->fhash));
-			cs->fruntime = xreallocarray(cs->fruntime, cs->fcap, 1);
+	if (*created) {
+		if (id >= *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*hash = xreallocarray(*hash, *cap, sizeof(**hash));
 		}
-		cs->fhash[id] = hash_bytes(f, len, cs->o.seed);
-		cs->fruntime[id] = (unsigned char)frames_is_runtime(f, len);
+		(*hash)[id] = hash_bytes(s, len, cs->o.seed);
 	}
 	return (uint32_t)id;
 }
 
 static uint32_t
-intern_label(struct cluster_set *cs, const char *l, size_t len)
+intern_frame(struct cluster_set *cs, const char *f, size_t len)
 {
-	size_t id;
+	uint32_t id;
+	size_t fn;
 	int created;
 
-	id = strmap_intern(cs->labels, l, len, &created);
+	id = intern_hashed(cs, cs->frames, &cs->fhash, &cs->fcap, f, len,
+	    &created);
 	if (created) {
-		if (id >= cs->lcap) {
-			cs->lcap = cs->lcap ? cs->lcap * 2 : 64;
-			cs->lhash = xreallocarray(cs->lhash, cs->lcap,
-			    sizeof(*cs->lhash));
+		if (id >= cs->kcap) {
+			cs->kcap = cs->fcap;
+			cs->fkind = xreallocarray(cs->fkind, cs->kcap, 1);
+			cs->fsite = xreallocarray(cs->fsite, cs->kcap,
+			    sizeof(*cs->fsite));
 		}
-		cs->lhash[id] = hash_bytes(l, len, cs->o.seed);
+		/* "function (file:line)" with --lines: the function alone */
+		fn = len;
+		if (len > 0 && f[len - 1] == ')')
+			for (fn = len - 1; fn > 0 && f[fn] != '('; fn--)
+				;
+		if (fn == 0 || fn == len || f[fn - 1] != ' ')
+			fn = len;
+		else
+			fn--;
+		cs->fsite[id] = (uint32_t)strmap_intern(cs->sitefn, f, fn,
+		    NULL);
+		cs->fkind[id] = (frames_is_runtime(f, len) ? FRAME_RUNTIME :
+		    0) | (frames_is_stdlib(f, len) ? FRAME_STDLIB : 0);
 	}
-	return (uint32_t)id;
+	return id;
+}
+
+static uint32_t
+intern_label(struct cluster_set *cs, const char *l, size_t len)
+{
+	int created;
+
+	return intern_hashed(cs, cs->labels, &cs->lhash, &cs->lcap, l, len,
+	    &created);
+}
+
+/*
+ * The function a person would blame, as the site column names it: that of
+ * the first frame from the leaf outside the runtime and standard library,
+ * else the leaf's; NO_ITEM for an empty stack.
+ */
+static uint32_t
+site_frame(const struct cluster_set *cs, const uint32_t *id, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = n; k-- > 0;)
+		if (!(cs->fkind[id[k]] & FRAME_STDLIB))
+			return cs->fsite[id[k]];
+	return n > 0 ? cs->fsite[id[n - 1]] : NO_ITEM;
 }
 
 /*
@@ -177,6 +229,7 @@ cluster_set_add(struct cluster_set *cs, const char *stack, size_t slen,
 	const char *p = stack, *end = stack + slen, *f, *comma;
 	size_t n = 0, len;
 	uint32_t nframes;
+	int created;
 
 	push_id(cs, &n, 0);
 	while (frames_next(&p, end, &f, &len))
@@ -196,10 +249,18 @@ cluster_set_add(struct cluster_set *cs, const char *stack, size_t slen,
 		p = comma + 1;
 	}
 	len = strmap_intern(cs->items, (const char *)cs->ids,
-	    n * sizeof(uint32_t), NULL);
+	    n * sizeof(uint32_t), &created);
 	if (len >= UINT32_MAX)
 		err_die(EXIT_DATA, "more than %" PRIu32 " distinct stacks",
 		    UINT32_MAX - 1);
+	if (created) {
+		if (len >= cs->icap) {
+			cs->icap = cs->icap ? cs->icap * 2 : 256;
+			cs->isite = xreallocarray(cs->isite, cs->icap,
+			    sizeof(*cs->isite));
+		}
+		cs->isite[len] = site_frame(cs, cs->ids + 1, nframes);
+	}
 	return (uint32_t)len;
 }
 
@@ -246,10 +307,10 @@ cluster_set_shingles(struct cluster_set *cs, uint32_t i, uint64_t *out,
 		cs->lh = xreallocarray(cs->lh, cs->lhcap + 1, sizeof(uint64_t));
 	}
 	for (kept = k = 0; cs->o.drop_runtime && k < nf; k++)
-		kept += !cs->fruntime[id[k]];
+		kept += !(cs->fkind[id[k]] & FRAME_RUNTIME);
 	for (k = 0; k < nf; k++)
 		if (!cs->o.drop_runtime || kept == 0 ||
-		    !cs->fruntime[id[k]])
+		    !(cs->fkind[id[k]] & FRAME_RUNTIME))
 			cs->fh[m++] = cs->fhash[id[k]];
 	for (k = 0; k < nl; k++)
 		cs->lh[k] = cs->lhash[id[nf + k]];
@@ -266,6 +327,8 @@ struct sets {
 	size_t		*off, *n;	/* per member: its set in v */
 	uint64_t	*grp;		/* per member: root and index */
 	size_t		*start;		/* group starts in grp */
+	uint32_t	*tries;		/* per member: pairs compared */
+	size_t		*left;		/* per group: members under the cap */
 	size_t		 mcap;
 };
 
@@ -367,6 +430,8 @@ confirm(struct cluster_set *cs, struct sets *s, size_t i, uint32_t x,
 	const uint64_t *a, *b;
 	size_t na, nb;
 
+	if (!cs->o.cross_site && cs->isite[x] != cs->isite[y])
+		return 0;
 	a = sets_get(cs, s, i, x, &na);
 	b = sets_get(cs, s, j, y, &nb);
 	cs->st.compared++;
@@ -380,7 +445,10 @@ confirm(struct cluster_set *cs, struct sets *s, size_t i, uint32_t x,
 	return 1;
 }
 
-/* Compare the members of two groups until one pair joins them. */
+/*
+ * Compare the members of two groups until one pair joins them, each member
+ * at most BUCKET_TRIES times per bucket.
+ */
 static void
 link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
     size_t gi, size_t gj)
@@ -388,14 +456,22 @@ link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 	const uint64_t *g = s->grp;
 	size_t i, j, x, y;
 
-	for (i = s->start[gi]; i < s->start[gi + 1]; i++)
-		for (j = s->start[gj]; j < s->start[gj + 1]; j++) {
-			x = (uint32_t)g[i];
+	for (i = s->start[gi]; i < s->start[gi + 1]; i++) {
+		x = (uint32_t)g[i];
+		for (j = s->start[gj]; j < s->start[gj + 1] &&
+		    s->tries[x] < BUCKET_TRIES; j++) {
 			y = (uint32_t)g[j];
+			if (s->tries[y] >= BUCKET_TRIES)
+				continue;
+			if (++s->tries[x] == BUCKET_TRIES)
+				s->left[gi]--;
+			if (++s->tries[y] == BUCKET_TRIES)
+				s->left[gj]--;
 			if (confirm(cs, s, x, (uint32_t)b[x], y,
 			    (uint32_t)b[y], NULL, NULL))
 				return;
 		}
+	}
 }
 
 static int
@@ -427,13 +503,17 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 		s->off = xreallocarray(s->off, s->mcap, sizeof(size_t));
 		s->n = xreallocarray(s->n, s->mcap, sizeof(size_t));
 		s->grp = xreallocarray(s->grp, s->mcap, sizeof(uint64_t));
+		s->tries = xreallocarray(s->tries, s->mcap, sizeof(uint32_t));
+		s->left = xreallocarray(s->left, s->mcap, sizeof(size_t));
 		s->start = xreallocarray(s->start, s->mcap + 1,
 		    sizeof(size_t));
 	}
 	cs->st.candidates += m * (m - 1) / 2;
 	s->len = 0;
-	for (i = 0; i < m; i++)
+	for (i = 0; i < m; i++) {
 		s->off[i] = SIZE_MAX;
+		s->tries[i] = 0;
+	}
 	if (fn != NULL) {
 		for (i = 0; i < m; i++)
 			for (j = i + 1; j < m; j++)
@@ -456,10 +536,13 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 			s->start[ng++] = i;
 	s->start[ng] = m;
 	for (gi = 0; gi < ng; gi++)
-		for (gj = gi + 1; gj < ng; gj++) {
-			if (unionfind_find(uf, (uint32_t)(g[s->start[gi]] >>
-			    32)) == unionfind_find(uf,
-			    (uint32_t)(g[s->start[gj]] >> 32)))
+		s->left[gi] = s->start[gi + 1] - s->start[gi];
+	for (gi = 0; gi < ng; gi++)
+		for (gj = gi + 1; gj < ng && s->left[gi] > 0; gj++) {
+			if (s->left[gj] == 0 || unionfind_find(uf,
+			    (uint32_t)(g[s->start[gi]] >> 32)) ==
+			    unionfind_find(uf, (uint32_t)(g[s->start[gj]] >>
+			    32)))
 				continue;
 			link_groups(cs, s, b, gi, gj);
 		}
@@ -582,7 +665,10 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 		}
 		minhash_sign(sh, need, cs->o.nhash, cs->o.seed, sig);
 		cache_add(cs, (uint32_t)i, sh, need);
-		minhash_band_keys(sig, nb, nr, keys + i * (size_t)nb);
+		minhash_band_keys(sig, nb, nr, cs->o.cross_site ||
+		    cs->isite[i] == NO_ITEM ? 0 :
+		    strmap_at(cs->sitefn, cs->isite[i])->hash,
+		    keys + i * (size_t)nb);
 	}
 	free(sh);
 	free(sig);
@@ -610,6 +696,8 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 	free(sets.n);
 	free(sets.grp);
 	free(sets.start);
+	free(sets.tries);
+	free(sets.left);
 	name_clusters(cs);
 }
 

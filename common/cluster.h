@@ -33,6 +33,7 @@ struct cluster_opts {
 	uint64_t	 seed;
 	int		 labels;	/* CLUSTER_LABELS_* */
 	int		 drop_runtime;	/* leave Go runtime frames out */
+	int		 cross_site;	/* join stacks of different sites */
 	int		 summary;	/* one row per cluster */
 	int		 verbose;	/* statistics on stderr */
 	const char	*value;		/* column --summary adds up */

@@ -17,7 +17,8 @@ size_t		 minhash_shingle(const uint64_t *, size_t, const uint64_t *,
 		    size_t, int, uint64_t *);
 void		 minhash_sign(const uint64_t *, size_t, int, uint64_t,
 		    uint64_t *);
-void		 minhash_band_keys(const uint64_t *, int, int, uint32_t *);
+void		 minhash_band_keys(const uint64_t *, int, int, uint64_t,
+		    uint32_t *);
 double		 minhash_estimate(const uint64_t *, const uint64_t *, int);
 double		 minhash_jaccard(const uint64_t *, size_t, const uint64_t *,
 		    size_t);

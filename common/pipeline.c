@@ -1005,8 +1005,12 @@ expand_step(struct pipeline *p, struct pl_step *st, const struct pl_run *r,
 		for (i = 0; i < r->nfiles; i++)
 			vec_add(&v, r->files[i]);
 	st->argv = vec_keep(p, &v, &st->argc);
-	if (st->tee != NULL)
+	if (st->tee != NULL) {
 		st->tee_path = expand(p, st->tee);
+		if (*st->tee_path == '\0' || strcmp(st->tee_path, "-") == 0)
+			fail_at(p, st->tee->line, st->tee->col, "tee: expected "
+			    "a file name, found '%s'", st->tee_path);
+	}
 }
 
 /*
@@ -1038,6 +1042,8 @@ pipeline_expand(struct pipeline *p, char *const *inputs, size_t ninputs)
 		if (r->output_path != NULL && *r->output_path == '\0')
 			fail_at(p, r->output->line, r->output->col,
 			    "output: expected a file name");
+		if (r->output_path != NULL && strcmp(r->output_path, "-") == 0)
+			r->output_path = NULL;	/* standard output */
 	}
 	for (i = 0; i < nvars; i++)
 		if (!vars[i].used)

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,182 @@ nleaks(const struct report *r)
 	return k;
 }
 
+/* ---- facts: the labelled lines every format shows ------------------ */
+
+/* One labelled line of the summary or of a suspect. */
+struct fact {
+	const char	*label;		/* "" continues the previous fact */
+	char		 text[512];
+	const char	*code;		/* shown as code after text, or NULL */
+	char		 tail[64];	/* plain text after the code */
+	const double	*spark;		/* sparkline after it, or NULL */
+	size_t		 nspark;
+	int		 note;		/* prose to wrap, in small print */
+};
+
+#define MAX_FACTS	64
+
+static struct fact *
+fact_add(struct fact *f, size_t *n, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static struct fact *
+fact_add(struct fact *f, size_t *n, const char *label, const char *fmt, ...)
+{
+	struct fact *x;
+	va_list ap;
+
+	if (*n >= MAX_FACTS)
+		x = &f[MAX_FACTS - 1];
+	else
+		x = &f[(*n)++];
+	memset(x, 0, sizeof(*x));
+	x->label = label;
+	va_start(ap, fmt);
+	vsnprintf(x->text, sizeof(x->text), fmt, ap);
+	va_end(ap);
+	return x;
+}
+
+static const char *const ms_label[3] = {
+	"Alloc (live)", "TotalAlloc", "Sys (OS)"
+};
+
+/* The archive summary: span, GC, total, drift alarms, MemStats. */
+static size_t
+summary_facts(const struct report *r, struct fact *f)
+{
+	char a[64], b[64];
+	size_t n = 0, i, na = 0;
+	struct fact *x;
+
+	fmt_time(a, sizeof(a), r->t0);
+	fmt_time(b, sizeof(b), r->t1);
+	x = fact_add(f, &n, "Archive", "%zu snapshots, %s .. %s UTC",
+	    r->nsnap, a, b);
+	if (r->t0 != INT64_MIN && r->t1 != INT64_MIN) {
+		fmt_span(a, sizeof(a), (double)(r->t1 - r->t0) / 1e9);
+		snprintf(x->text + strlen(x->text), sizeof(x->text) -
+		    strlen(x->text), " (%s)", a);
+	}
+	if (r->restarts >= 0 || r->repeats >= 0) {
+		x = fact_add(f, &n, "GC", "process restarts: %ld, snapshots "
+		    "repeating the previous GC cycle: %ld",
+		    r->restarts < 0 ? 0 : r->restarts,
+		    r->repeats < 0 ? 0 : r->repeats);
+		if (r->gc_first != NULL)
+			snprintf(x->text + strlen(x->text), sizeof(x->text) -
+			    strlen(x->text), ", cycles %s .. %s", r->gc_first,
+			    r->gc_last);
+	}
+	if (r->ntotal > 0) {
+		report_human(a, sizeof(a), r->total[0], "bytes");
+		report_human(b, sizeof(b), r->total[r->ntotal - 1], "bytes");
+		x = fact_add(f, &n, "Total", "%s -> %s", a, b);
+		x->spark = r->total;
+		x->nspark = r->ntotal;
+	}
+	if (r->ndrift > 0) {
+		for (i = 0; i < r->ndrift; i++)
+			na += r->drift[i].alarm;
+		fact_add(f, &n, "Drift", "%zu alarm%s in %zu snapshots", na,
+		    na == 1 ? "" : "s", r->ndrift);
+		for (i = 0; i < r->ndrift; i++) {
+			if (!r->drift[i].alarm)
+				continue;
+			fmt_time(a, sizeof(a), r->drift[i].time);
+			report_human(b, sizeof(b), r->drift[i].value, "bytes");
+			x = fact_add(f, &n, "", "alarm at %s, total %s, ", a,
+			    b);
+			x->code = r->drift[i].snapshot;
+		}
+	}
+	if (r->have_memstats) {
+		for (i = 0; i < 3; i++) {
+			report_human(a, sizeof(a), r->ms_first[i], "bytes");
+			report_human(b, sizeof(b), r->ms_last[i], "bytes");
+			fact_add(f, &n, i == 0 ? "MemStats" : "",
+			    "%-12s %s -> %s", ms_label[i], a, b);
+		}
+		x = fact_add(f, &n, "", "TotalAlloc counts every byte ever "
+		    "allocated and only grows: its growth alone is not a "
+		    "leak. Alloc is the live heap.");
+		x->note = 1;
+	}
+	return n;
+}
+
+/* The numbers of one suspect: site, growth, share, window, group, op. */
+static size_t
+suspect_facts(const struct suspect *s, struct fact *f, char *loc,
+    size_t locsize)
+{
+	char a[64], b[64], c[96];
+	size_t n = 0;
+	struct fact *x;
+
+	if (s->site_file != NULL) {
+		snprintf(loc, locsize, "%s:%d", s->site_file, s->site_line);
+		x = fact_add(f, &n, "Site", "%s", "");
+		x->code = loc;
+	}
+	report_human(a, sizeof(a), s->first, unit_of(s));
+	report_human(b, sizeof(b), s->last, unit_of(s));
+	fmt_rate(c, sizeof(c), s);
+	x = fact_add(f, &n, "Growth", "%s -> %s, %s", a, b, c);
+	if (!isnan(s->growth)) {
+		report_human(a, sizeof(a), s->growth, unit_of(s));
+		snprintf(x->text, sizeof(x->text), "%s%s (%s -> ",
+		    s->growth >= 0 ? "+" : "", a,
+		    (report_human(b, sizeof(b), s->first, unit_of(s)), b));
+		report_human(b, sizeof(b), s->last, unit_of(s));
+		snprintf(x->text + strlen(x->text), sizeof(x->text) -
+		    strlen(x->text), "%s), %s", b, c);
+	}
+	fmt_share(a, sizeof(a), s->share);
+	x = fact_add(f, &n, "Share", "%s of the %s total", a,
+	    *s->value != '\0' ? s->value : "heap");
+	if (!isnan(s->age)) {
+		fmt_span(b, sizeof(b), s->age);
+		snprintf(x->text + strlen(x->text), sizeof(x->text) -
+		    strlen(x->text), ", in-use age %s", b);
+	}
+	fmt_time(a, sizeof(a), s->t_first);
+	fmt_time(b, sizeof(b), s->t_last);
+	x = fact_add(f, &n, "Window", "%.0f snapshots",
+	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots);
+	if (s->t_first != INT64_MIN && s->t_last != INT64_MIN)
+		snprintf(x->text + strlen(x->text), sizeof(x->text) -
+		    strlen(x->text), ", %s .. %s", a, b +
+		    (strncmp(a, b, 11) == 0 ? 11 : 0));
+	if (s->nseries > 0) {
+		x = fact_add(f, &n, "Series", "%s", "");
+		x->spark = s->series;
+		x->nspark = s->nseries;
+	}
+	x = fact_add(f, &n, "Group", "%s", "");
+	x->code = *s->group != '\0' ? s->group : "-";
+	snprintf(x->tail, sizeof(x->tail), " (%.0f stack%s)",
+	    isnan(s->members) ? 1 : s->members, s->members == 1 ? "" : "s");
+	if (*s->op != '\0') {
+		x = fact_add(f, &n, "Blocked", "%s", "");
+		x->code = s->op;
+	}
+	return n;
+}
+
+static void
+leak_line(const struct report *r, char *b, size_t size)
+{
+	if (nleaks(r) == 0)
+		snprintf(b, size, "No leak found: none of the %zu suspect%s "
+		    "has the verdict leak.", r->n, r->n == 1 ? "" : "s");
+	else
+		snprintf(b, size, "%zu leak%s found among %zu suspect%s.",
+		    nleaks(r), nleaks(r) == 1 ? "" : "s", r->n,
+		    r->n == 1 ? "" : "s");
+}
+
 /* ---- text ---------------------------------------------------------- */
 
 /* Columns of a UTF-8 string: one per code point. */
@@ -257,83 +434,48 @@ text_wrap(FILE *fp, size_t indent, const char *label, const char *s)
 	fputc('\n', fp);
 }
 
+/* Facts as "label     text  sparkline" lines after indent. */
+static void
+text_facts(FILE *fp, size_t indent, const struct fact *f, size_t n)
+{
+	char line[1024], sp[SPARK_MAX * 3 + 1], lab[16];
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; f[i].label[k] != '\0' && k < 9; k++)
+			lab[k] = (char)(f[i].label[k] >= 'A' &&
+			    f[i].label[k] <= 'Z' ? f[i].label[k] - 'A' + 'a' :
+			    f[i].label[k]);
+		lab[k] = '\0';
+		if (f[i].note) {
+			text_wrap(fp, indent + 10, "", f[i].text);
+			continue;
+		}
+		sp[0] = '\0';
+		if (f[i].spark != NULL)
+			report_sparkline(sp, sizeof(sp), f[i].spark,
+			    f[i].nspark);
+		snprintf(line, sizeof(line), "%-9s %s%s%s%s%s", lab,
+		    f[i].text, f[i].code != NULL ? f[i].code : "", f[i].tail,
+		    *sp != '\0' && *f[i].text != '\0' ? "  " : "", sp);
+		text_line(fp, indent, line);
+	}
+}
+
 static void
 text_summary(const struct report *r, FILE *fp)
 {
-	char a[64], b[64], sp[SPARK_MAX * 3 + 1], line[512];
-	size_t i, na = 0;
+	struct fact f[MAX_FACTS];
+	char line[256];
+	size_t i;
 
 	fprintf(fp, "%s\n", r->title);
 	for (i = 0; i < cols(r->title, strlen(r->title)); i++)
 		fputc('=', fp);
 	fputc('\n', fp);
-	fmt_time(a, sizeof(a), r->t0);
-	fmt_time(b, sizeof(b), r->t1);
-	snprintf(line, sizeof(line), "archive    %zu snapshots, %s .. %s UTC",
-	    r->nsnap, a, b);
-	if (r->t0 != INT64_MIN && r->t1 != INT64_MIN) {
-		fmt_span(a, sizeof(a), (double)(r->t1 - r->t0) / 1e9);
-		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-		    " (%s)", a);
-	}
-	text_line(fp, 0, line);
-	if (r->restarts >= 0 || r->repeats >= 0) {
-		snprintf(line, sizeof(line), "gc         process restarts: %s%ld"
-		    ", snapshots repeating the previous GC cycle: %s%ld",
-		    "", r->restarts < 0 ? 0 : r->restarts, "",
-		    r->repeats < 0 ? 0 : r->repeats);
-		text_line(fp, 0, line);
-	}
-	if (r->ntotal > 0) {
-		report_human(a, sizeof(a), r->total[0], "bytes");
-		report_human(b, sizeof(b), r->total[r->ntotal - 1], "bytes");
-		report_sparkline(sp, sizeof(sp), r->total, r->ntotal);
-		snprintf(line, sizeof(line), "total      %s -> %s  %s", a, b,
-		    sp);
-		text_line(fp, 0, line);
-	}
-	if (r->ndrift > 0) {
-		for (i = 0; i < r->ndrift; i++)
-			na += r->drift[i].alarm;
-		snprintf(line, sizeof(line), "drift      %zu alarm%s in %zu "
-		    "snapshots%s", na, na == 1 ? "" : "s", r->ndrift,
-		    na > 0 ? ":" : "");
-		text_line(fp, 0, line);
-		for (i = 0; i < r->ndrift; i++) {
-			if (!r->drift[i].alarm)
-				continue;
-			fmt_time(a, sizeof(a), r->drift[i].time);
-			report_human(b, sizeof(b), r->drift[i].value, "bytes");
-			snprintf(line, sizeof(line), "%s  %s  %s", a, b,
-			    r->drift[i].snapshot);
-			text_line(fp, 11, line);
-		}
-	}
-	if (r->have_memstats) {
-		static const char *const lab[3] = {
-			"Alloc (live)", "TotalAlloc", "Sys (OS)"
-		};
-
-		for (i = 0; i < 3; i++) {
-			report_human(a, sizeof(a), r->ms_first[i], "bytes");
-			report_human(b, sizeof(b), r->ms_last[i], "bytes");
-			snprintf(line, sizeof(line), "%-10s %-13s %s -> %s",
-			    i == 0 ? "memstats" : "", lab[i], a, b);
-			text_line(fp, 0, line);
-		}
-		text_wrap(fp, 11, "", "TotalAlloc counts every byte ever "
-		    "allocated and only grows: its growth alone is not a "
-		    "leak. Alloc is the live heap.");
-	}
+	text_facts(fp, 0, f, summary_facts(r, f));
 	fputc('\n', fp);
-	if (nleaks(r) == 0)
-		snprintf(line, sizeof(line), "No leak found: none of the %zu "
-		    "suspect%s has the verdict leak.", r->n,
-		    r->n == 1 ? "" : "s");
-	else
-		snprintf(line, sizeof(line), "%zu leak%s found among %zu "
-		    "suspect%s.", nleaks(r), nleaks(r) == 1 ? "" : "s", r->n,
-		    r->n == 1 ? "" : "s");
+	leak_line(r, line, sizeof(line));
 	text_line(fp, 0, line);
 }
 
@@ -362,7 +504,8 @@ static void
 text_suspect(const struct report *r, const struct rules *rules,
     const struct suspect *s, FILE *fp)
 {
-	char a[64], b[64], c[96], line[1024], sp[SPARK_MAX * 3 + 1];
+	struct fact facts[MAX_FACTS];
+	char a[64], line[1024], loc[512];
 	const char *f[MAX_FRAMES];
 	size_t len[MAX_FRAMES], n, i;
 
@@ -372,55 +515,7 @@ text_suspect(const struct report *r, const struct rules *rules,
 	    *s->verdict != '\0' ? s->verdict : "?", a,
 	    *s->site_func != '\0' ? s->site_func : "(no site)");
 	text_line(fp, 0, line);
-	if (s->site_file != NULL) {
-		snprintf(line, sizeof(line), "%s:%d", s->site_file,
-		    s->site_line);
-		text_line(fp, 4, line);
-	}
-	report_human(a, sizeof(a), s->first, unit_of(s));
-	report_human(b, sizeof(b), s->last, unit_of(s));
-	fmt_rate(c, sizeof(c), s);
-	snprintf(line, sizeof(line), "growth    %s%s -> %s  (%s)",
-	    isnan(s->growth) || s->growth < 0 ? "" : "+", a, b, c);
-	if (!isnan(s->growth)) {
-		report_human(a, sizeof(a), s->growth, unit_of(s));
-		snprintf(line, sizeof(line), "growth    %s%s (%s -> ",
-		    s->growth >= 0 ? "+" : "", a,
-		    (report_human(b, sizeof(b), s->first, unit_of(s)), b));
-		report_human(b, sizeof(b), s->last, unit_of(s));
-		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-		    "%s), %s", b, c);
-	}
-	text_line(fp, 4, line);
-	fmt_share(a, sizeof(a), s->share);
-	snprintf(line, sizeof(line), "share     %s of the %s total", a,
-	    *s->value != '\0' ? s->value : "heap");
-	if (!isnan(s->age)) {
-		fmt_span(b, sizeof(b), s->age);
-		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-		    "   in-use age %s", b);
-	}
-	text_line(fp, 4, line);
-	fmt_time(a, sizeof(a), s->t_first);
-	fmt_time(b, sizeof(b), s->t_last);
-	snprintf(line, sizeof(line), "window    %.0f snapshots, %s .. %s",
-	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots, a,
-	    b + (strncmp(a, b, 11) == 0 ? 11 : 0));
-	text_line(fp, 4, line);
-	if (s->nseries > 0) {
-		report_sparkline(sp, sizeof(sp), s->series, s->nseries);
-		snprintf(line, sizeof(line), "series    %s", sp);
-		text_line(fp, 4, line);
-	}
-	snprintf(line, sizeof(line), "group     %s (%.0f stack%s)",
-	    *s->group != '\0' ? s->group : "-",
-	    isnan(s->members) ? 1 : s->members,
-	    s->members == 1 ? "" : "s");
-	text_line(fp, 4, line);
-	if (*s->op != '\0') {
-		snprintf(line, sizeof(line), "blocked   %s", s->op);
-		text_line(fp, 4, line);
-	}
+	text_facts(fp, 4, facts, suspect_facts(s, facts, loc, sizeof(loc)));
 	if (s->nmatch == 0)
 		text_line(fp, 4, "pattern   none of the rules matched");
 	for (i = 0; i < s->nmatch && i < 1; i++) {
@@ -494,7 +589,7 @@ static void
 md_escape(FILE *fp, const char *s)
 {
 	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_[]<>|#", *s) != NULL)
+		if (strchr("\\`*_[]<|#", *s) != NULL)
 			fputc('\\', fp);
 		if (*s == '\n' || *s == '\t')
 			fputc(' ', fp);
@@ -513,81 +608,58 @@ md_code(FILE *fp, const char *s)
 		fprintf(fp, "`%s`", s);
 }
 
+/* Facts as a bullet list; unlabelled ones nest under the one before. */
+static void
+md_facts(FILE *fp, const struct fact *f, size_t n)
+{
+	char sp[SPARK_MAX * 3 + 1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].note) {
+			fprintf(fp, "\n> ");
+			md_escape(fp, f[i].text);
+			fprintf(fp, "\n");
+			continue;
+		}
+		if (*f[i].label != '\0')
+			fprintf(fp, "- **%s:** ", f[i].label);
+		else
+			fprintf(fp, "  - ");
+		md_escape(fp, f[i].text);
+		if (f[i].code != NULL)
+			md_code(fp, f[i].code);
+		md_escape(fp, f[i].tail);
+		if (f[i].spark != NULL) {
+			report_sparkline(sp, sizeof(sp), f[i].spark,
+			    f[i].nspark);
+			fprintf(fp, "%s%s", *f[i].text != '\0' ? " " : "", sp);
+		}
+		fprintf(fp, "\n");
+	}
+}
+
 static void
 md_summary(const struct report *r, FILE *fp)
 {
-	char a[64], b[64], sp[SPARK_MAX * 3 + 1];
-	size_t i;
+	struct fact f[MAX_FACTS];
+	char line[256];
 
 	fprintf(fp, "# ");
 	md_escape(fp, r->title);
 	fprintf(fp, "\n\n");
-	fmt_time(a, sizeof(a), r->t0);
-	fmt_time(b, sizeof(b), r->t1);
-	fprintf(fp, "- **Archive:** %zu snapshots, %s .. %s UTC", r->nsnap,
-	    a, b);
-	if (r->t0 != INT64_MIN && r->t1 != INT64_MIN) {
-		fmt_span(a, sizeof(a), (double)(r->t1 - r->t0) / 1e9);
-		fprintf(fp, " (%s)", a);
-	}
-	fprintf(fp, "\n");
-	if (r->restarts >= 0 || r->repeats >= 0)
-		fprintf(fp, "- **GC:** process restarts: %ld, snapshots "
-		    "repeating the previous GC cycle: %ld\n",
-		    r->restarts < 0 ? 0 : r->restarts,
-		    r->repeats < 0 ? 0 : r->repeats);
-	if (r->ntotal > 0) {
-		report_human(a, sizeof(a), r->total[0], "bytes");
-		report_human(b, sizeof(b), r->total[r->ntotal - 1], "bytes");
-		report_sparkline(sp, sizeof(sp), r->total, r->ntotal);
-		fprintf(fp, "- **Total:** %s -> %s %s\n", a, b, sp);
-	}
-	if (r->ndrift > 0) {
-		size_t na = 0;
-
-		for (i = 0; i < r->ndrift; i++)
-			na += r->drift[i].alarm;
-		fprintf(fp, "- **Drift alarms:** %zu in %zu snapshots\n", na,
-		    r->ndrift);
-		for (i = 0; i < r->ndrift; i++)
-			if (r->drift[i].alarm) {
-				fmt_time(a, sizeof(a), r->drift[i].time);
-				report_human(b, sizeof(b), r->drift[i].value,
-				    "bytes");
-				fprintf(fp, "  - %s: %s (", a, b);
-				md_escape(fp, r->drift[i].snapshot);
-				fprintf(fp, ")\n");
-			}
-	}
-	if (r->have_memstats) {
-		static const char *const lab[3] = {
-			"Alloc (live)", "TotalAlloc", "Sys (OS)"
-		};
-
-		for (i = 0; i < 3; i++) {
-			report_human(a, sizeof(a), r->ms_first[i], "bytes");
-			report_human(b, sizeof(b), r->ms_last[i], "bytes");
-			fprintf(fp, "- **MemStats %s:** %s -> %s\n", lab[i], a,
-			    b);
-		}
-		fprintf(fp, "\n> TotalAlloc counts every byte ever allocated "
-		    "and only grows: its growth alone is not a leak. Alloc is "
-		    "the live heap.\n");
-	}
-	fprintf(fp, "\n");
-	if (nleaks(r) == 0)
-		fprintf(fp, "**No leak found:** none of the %zu suspect%s has "
-		    "the verdict leak.\n\n", r->n, r->n == 1 ? "" : "s");
-	else
-		fprintf(fp, "**%zu leak%s found** among %zu suspect%s.\n\n",
-		    nleaks(r), nleaks(r) == 1 ? "" : "s", r->n,
-		    r->n == 1 ? "" : "s");
+	md_facts(fp, f, summary_facts(r, f));
+	leak_line(r, line, sizeof(line));
+	fprintf(fp, "\n**");
+	md_escape(fp, line);
+	fprintf(fp, "**\n\n");
 }
 
 static void
 md_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 {
-	char a[64], b[64], c[96], sp[SPARK_MAX * 3 + 1];
+	struct fact facts[MAX_FACTS];
+	char a[64], loc[512];
 	const char *f[MAX_FRAMES];
 	size_t len[MAX_FRAMES], n, i;
 
@@ -598,45 +670,7 @@ md_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 	fprintf(fp, "- **Verdict:** ");
 	md_escape(fp, *s->verdict != '\0' ? s->verdict : "?");
 	fprintf(fp, " (score %s)\n", a);
-	if (s->site_file != NULL) {
-		char *loc;
-
-		xasprintf(&loc, "%s:%d", s->site_file, s->site_line);
-		fprintf(fp, "- **Site:** ");
-		md_code(fp, loc);
-		fprintf(fp, "\n");
-		free(loc);
-	}
-	report_human(a, sizeof(a), s->first, unit_of(s));
-	report_human(b, sizeof(b), s->last, unit_of(s));
-	fmt_rate(c, sizeof(c), s);
-	fprintf(fp, "- **Growth:** %s -> %s, %s\n", a, b, c);
-	fmt_share(a, sizeof(a), s->share);
-	fprintf(fp, "- **Share:** %s of the ", a);
-	md_escape(fp, *s->value != '\0' ? s->value : "heap");
-	fprintf(fp, " total");
-	if (!isnan(s->age)) {
-		fmt_span(b, sizeof(b), s->age);
-		fprintf(fp, "; **in-use age:** %s", b);
-	}
-	fprintf(fp, "\n");
-	fmt_time(a, sizeof(a), s->t_first);
-	fmt_time(b, sizeof(b), s->t_last);
-	fprintf(fp, "- **Window:** %.0f snapshots, %s .. %s\n",
-	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots, a, b);
-	if (s->nseries > 0) {
-		report_sparkline(sp, sizeof(sp), s->series, s->nseries);
-		fprintf(fp, "- **Series:** %s\n", sp);
-	}
-	fprintf(fp, "- **Group:** ");
-	md_code(fp, *s->group != '\0' ? s->group : "-");
-	fprintf(fp, " (%.0f stack%s)\n", isnan(s->members) ? 1 : s->members,
-	    s->members == 1 ? "" : "s");
-	if (*s->op != '\0') {
-		fprintf(fp, "- **Blocked in:** ");
-		md_code(fp, s->op);
-		fprintf(fp, "\n");
-	}
+	md_facts(fp, facts, suspect_facts(s, facts, loc, sizeof(loc)));
 	if (s->nmatch == 0)
 		fprintf(fp, "- **Pattern:** none of the rules matched\n");
 	else {
@@ -826,90 +860,55 @@ static const char css[] =
     "dt{font-weight:bold;float:left;clear:left;width:8em}\n"
     "dd{margin-left:8.5em}\n";
 
+/* Facts as a definition list; unlabelled ones add a <dd>. */
+static void
+html_facts(FILE *fp, const struct fact *f, size_t n)
+{
+	size_t i;
+
+	fprintf(fp, "<dl>\n");
+	for (i = 0; i < n; i++) {
+		if (*f[i].label != '\0')
+			fprintf(fp, "<dt>%s</dt>", f[i].label);
+		fprintf(fp, "<dd>%s", f[i].note ? "<small>" : "");
+		report_html_escape(fp, f[i].text);
+		if (f[i].code != NULL) {
+			fprintf(fp, "<code>");
+			report_html_escape(fp, f[i].code);
+			fprintf(fp, "</code>");
+		}
+		report_html_escape(fp, f[i].tail);
+		if (f[i].spark != NULL) {
+			fprintf(fp, " ");
+			report_svg(fp, f[i].spark, f[i].nspark, f[i].label);
+		}
+		fprintf(fp, "%s</dd>\n", f[i].note ? "</small>" : "");
+	}
+	fprintf(fp, "</dl>\n");
+}
+
 static void
 html_summary(const struct report *r, FILE *fp)
 {
-	char a[64], b[64];
-	size_t i;
+	struct fact f[MAX_FACTS];
+	char line[256];
 
 	fprintf(fp, "<h1>");
 	report_html_escape(fp, r->title);
-	fprintf(fp, "</h1>\n<dl>\n");
-	fmt_time(a, sizeof(a), r->t0);
-	fmt_time(b, sizeof(b), r->t1);
-	fprintf(fp, "<dt>Archive</dt><dd>%zu snapshots, %s .. %s UTC",
-	    r->nsnap, a, b);
-	if (r->t0 != INT64_MIN && r->t1 != INT64_MIN) {
-		fmt_span(a, sizeof(a), (double)(r->t1 - r->t0) / 1e9);
-		fprintf(fp, " (%s)", a);
-	}
-	fprintf(fp, "</dd>\n");
-	if (r->restarts >= 0 || r->repeats >= 0)
-		fprintf(fp, "<dt>GC</dt><dd>process restarts: %ld, snapshots "
-		    "repeating the previous GC cycle: %ld</dd>\n",
-		    r->restarts < 0 ? 0 : r->restarts,
-		    r->repeats < 0 ? 0 : r->repeats);
-	if (r->ntotal > 0) {
-		report_human(a, sizeof(a), r->total[0], "bytes");
-		report_human(b, sizeof(b), r->total[r->ntotal - 1], "bytes");
-		fprintf(fp, "<dt>Total</dt><dd>%s &rarr; %s ", a, b);
-		report_svg(fp, r->total, r->ntotal, "total heap over time");
-		fprintf(fp, "</dd>\n");
-	}
-	if (r->have_memstats) {
-		static const char *const lab[3] = {
-			"Alloc (live)", "TotalAlloc", "Sys (OS)"
-		};
-
-		fprintf(fp, "<dt>MemStats</dt><dd>");
-		for (i = 0; i < 3; i++) {
-			report_human(a, sizeof(a), r->ms_first[i], "bytes");
-			report_human(b, sizeof(b), r->ms_last[i], "bytes");
-			fprintf(fp, "%s%s %s &rarr; %s", i > 0 ? "; " : "",
-			    lab[i], a, b);
-		}
-		fprintf(fp, "<br><small>TotalAlloc counts every byte ever "
-		    "allocated and only grows: its growth alone is not a leak. "
-		    "Alloc is the live heap.</small></dd>\n");
-	}
-	fprintf(fp, "</dl>\n");
-	if (r->ndrift > 0) {
-		size_t na = 0;
-
-		for (i = 0; i < r->ndrift; i++)
-			na += r->drift[i].alarm;
-		fprintf(fp, "<div class=\"%s\">Drift alarms: %zu in %zu "
-		    "snapshots", na > 0 ? "alarm" : "ok", na, r->ndrift);
-		if (na > 0) {
-			fprintf(fp, "<ul>");
-			for (i = 0; i < r->ndrift; i++) {
-				if (!r->drift[i].alarm)
-					continue;
-				fmt_time(a, sizeof(a), r->drift[i].time);
-				report_human(b, sizeof(b), r->drift[i].value,
-				    "bytes");
-				fprintf(fp, "<li>%s: %s (<code>", a, b);
-				report_html_escape(fp, r->drift[i].snapshot);
-				fprintf(fp, "</code>)</li>");
-			}
-			fprintf(fp, "</ul>");
-		}
-		fprintf(fp, "</div>\n");
-	}
-	if (nleaks(r) == 0)
-		fprintf(fp, "<p class=\"ok\"><strong>No leak found:</strong> "
-		    "none of the %zu suspect%s has the verdict leak.</p>\n",
-		    r->n, r->n == 1 ? "" : "s");
-	else
-		fprintf(fp, "<p class=\"alarm\"><strong>%zu leak%s "
-		    "found</strong> among %zu suspect%s.</p>\n", nleaks(r),
-		    nleaks(r) == 1 ? "" : "s", r->n, r->n == 1 ? "" : "s");
+	fprintf(fp, "</h1>\n");
+	html_facts(fp, f, summary_facts(r, f));
+	leak_line(r, line, sizeof(line));
+	fprintf(fp, "<p class=\"%s\"><strong>", nleaks(r) > 0 ? "alarm" :
+	    "ok");
+	report_html_escape(fp, line);
+	fprintf(fp, "</strong></p>\n");
 }
 
 static void
 html_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 {
-	char a[64], b[64], c[96];
+	struct fact facts[MAX_FACTS];
+	char a[64], loc[512];
 	const char *f[MAX_FRAMES];
 	size_t len[MAX_FRAMES], n, i;
 	int leak = strcmp(s->verdict, "leak") == 0;
@@ -922,41 +921,8 @@ html_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 	fprintf(fp, "</code> <span class=\"verdict%s\">", leak ?
 	    " v-leak" : "");
 	report_html_escape(fp, *s->verdict != '\0' ? s->verdict : "?");
-	fprintf(fp, "</span> <small>score %s</small></h2>\n<dl>\n", a);
-	if (s->site_file != NULL) {
-		fprintf(fp, "<dt>Site</dt><dd><code>");
-		report_html_escape(fp, s->site_file);
-		fprintf(fp, ":%d</code></dd>\n", s->site_line);
-	}
-	report_human(a, sizeof(a), s->first, unit_of(s));
-	report_human(b, sizeof(b), s->last, unit_of(s));
-	fmt_rate(c, sizeof(c), s);
-	fprintf(fp, "<dt>Growth</dt><dd>%s &rarr; %s, %s ", a, b, c);
-	report_svg(fp, s->series, s->nseries, "growth of this suspect");
-	fprintf(fp, "</dd>\n");
-	fmt_share(a, sizeof(a), s->share);
-	fprintf(fp, "<dt>Share</dt><dd>%s of the ", a);
-	report_html_escape(fp, *s->value != '\0' ? s->value : "heap");
-	fprintf(fp, " total");
-	if (!isnan(s->age)) {
-		fmt_span(b, sizeof(b), s->age);
-		fprintf(fp, "; in-use age %s", b);
-	}
-	fprintf(fp, "</dd>\n");
-	fmt_time(a, sizeof(a), s->t_first);
-	fmt_time(b, sizeof(b), s->t_last);
-	fprintf(fp, "<dt>Window</dt><dd>%.0f snapshots, %s .. %s</dd>\n",
-	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots, a, b);
-	fprintf(fp, "<dt>Group</dt><dd><code>");
-	report_html_escape(fp, *s->group != '\0' ? s->group : "-");
-	fprintf(fp, "</code> (%.0f stack%s)</dd>\n",
-	    isnan(s->members) ? 1 : s->members, s->members == 1 ? "" : "s");
-	if (*s->op != '\0') {
-		fprintf(fp, "<dt>Blocked in</dt><dd><code>");
-		report_html_escape(fp, s->op);
-		fprintf(fp, "</code></dd>\n");
-	}
-	fprintf(fp, "</dl>\n");
+	fprintf(fp, "</span> <small>score %s</small></h2>\n", a);
+	html_facts(fp, facts, suspect_facts(s, facts, loc, sizeof(loc)));
 	if (s->nmatch == 0)
 		fprintf(fp, "<p>Pattern: none of the rules matched.</p>\n");
 	else {

@@ -72,6 +72,8 @@ report_free(struct report *r)
 	free(r->s);
 	free(r->total_of);
 	free(r->total);
+	free(r->gc_first);
+	free(r->gc_last);
 	for (i = 0; i < r->ndrift; i++)
 		free(r->drift[i].snapshot);
 	free(r->drift);
@@ -246,6 +248,13 @@ report_read_suspects(struct report *r, int argc, char *const *argv)
 	tsv_close(t);
 }
 
+static int
+truthy(const char *s)
+{
+	return *s != '\0' && strcmp(s, "0") != 0 && strcmp(s, "no") != 0 &&
+	    strcmp(s, "false") != 0;
+}
+
 /* One snapshot of --samples: its time, total, restart and GC cycle. */
 struct snap {
 	const char	*name;
@@ -253,6 +262,7 @@ struct snap {
 	double		 total;
 	char		*restart;
 	char		*gc;
+	int		 repeat;
 };
 
 static int
@@ -280,7 +290,7 @@ report_read_samples(struct report *r, const char *path)
 	struct snap *sv = NULL;
 	const char *vname;
 	size_t csnap, ctime, cstack, i, k;
-	int cval, ccl, crs, cgc, isnew;
+	int cval, ccl, crs, cgc, crep, isnew;
 	char *key;
 	size_t klen, cap = 0;
 
@@ -293,6 +303,7 @@ report_read_samples(struct report *r, const char *path)
 	ccl = tsv_col(t, "cluster");
 	crs = tsv_col(t, "restart");
 	cgc = tsv_col(t, "gc");
+	crep = tsv_col(t, "repeat");
 	r->samples = xcalloc(1, sizeof(*r->samples));
 	r->samples->stacks = strmap_new();
 	key = NULL;
@@ -306,6 +317,8 @@ report_read_samples(struct report *r, const char *path)
 			sv[i].total = 0;
 			sv[i].restart = str(t, crs);
 			sv[i].gc = str(t, cgc);
+			sv[i].repeat = crep >= 0 &&
+			    truthy(tsv_get(t, (size_t)crep));
 		}
 		if (cval >= 0)
 			sv[i].total += tsv_get_double(t, (size_t)cval);
@@ -348,27 +361,27 @@ report_read_samples(struct report *r, const char *path)
 			if (strcmp(sv[i].restart, sv[i - 1].restart) != 0)
 				r->restarts++;
 	}
-	if (cgc >= 0) {
+	if (cgc >= 0 || crep >= 0) {
 		r->repeats = 0;
-		for (i = 1; i < r->nsnap; i++)
-			if (*sv[i].gc != '\0' &&
+		for (i = 0; i < r->nsnap; i++)
+			if (sv[i].repeat || (i > 0 && *sv[i].gc != '\0' &&
 			    strcmp(sv[i].gc, sv[i - 1].gc) == 0 &&
-			    strcmp(sv[i].restart, sv[i - 1].restart) == 0)
+			    strcmp(sv[i].restart, sv[i - 1].restart) == 0))
 				r->repeats++;
 	}
+	for (i = 0; cgc >= 0 && i < r->nsnap; i++)
+		if (*sv[i].gc != '\0') {
+			if (r->gc_first == NULL)
+				r->gc_first = xstrdup(sv[i].gc);
+			free(r->gc_last);
+			r->gc_last = xstrdup(sv[i].gc);
+		}
 	for (i = 0; i < r->nsnap; i++) {
 		free(sv[i].restart);
 		free(sv[i].gc);
 	}
 	free(sv);
 	strmap_free(snaps);
-}
-
-static int
-truthy(const char *s)
-{
-	return *s != '\0' && strcmp(s, "0") != 0 && strcmp(s, "no") != 0 &&
-	    strcmp(s, "false") != 0;
 }
 
 /* rank --drift rows: snapshot time value ... threshold alarm. */

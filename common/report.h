@@ -68,6 +68,7 @@ struct report {
 	size_t		 nsnap;
 	int64_t		 t0, t1;
 	long		 restarts, repeats;	/* -1: unknown */
+	char		*gc_first, *gc_last;	/* GC cycles, NULL: unknown */
 	char		*total_of;		/* value column summed */
 	double		*total;
 	size_t		 ntotal;

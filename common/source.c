@@ -150,7 +150,8 @@ source_tree_find(const struct source_tree *t, const char *name)
 	return xstrdup(bp);
 }
 
-/* Remove a // comment, leaving string and rune literals alone. */
+/* Remove a // comment (string and rune literals are left alone) and the
+ * trailing blanks. */
 static char *
 strip_comment(const char *s)
 {
@@ -170,6 +171,9 @@ strip_comment(const char *s)
 			break;
 		}
 	}
+	for (i = strlen(c); i > 0 && (c[i - 1] == ' ' || c[i - 1] == '\t');
+	    i--)
+		c[i - 1] = '\0';
 	return c;
 }
 

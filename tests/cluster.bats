@@ -6,6 +6,15 @@ load lib
 # The input's columns, and the cluster column alone, of cluster's output.
 others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 
+# Skip when pprof2tsv or the shared profile fixtures are not there (they
+# are not in the distribution tarball unless their owner lists them).
+need_profiles() {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	for f in "$@"; do
+		[ -e "$f" ] || skip "no $f"
+	done
+}
+
 @test "heap rows: leak variants joined, the rest apart (golden)" {
 	golden cluster heap cluster cluster/heap.tsv
 }
@@ -20,15 +29,27 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	grep -q 'back\\\\slash' "$BATS_TEST_TMPDIR/out"
 }
 
-@test "four variants of the session leak share one id, three others differ" {
+@test "three variants of the session leak share one id, the rest differ" {
 	cd "$DATA"
-	cluster cluster/heap.tsv | awk -F'\t' 'NR > 1 {print $12}' | sort -u \
+	cluster cluster/heap.tsv >"$BATS_TEST_TMPDIR/out"
+	awk -F'\t' 'NR > 1 {print $12}' "$BATS_TEST_TMPDIR/out" | sort -u \
 	    >"$BATS_TEST_TMPDIR/ids"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" = 4 ]
-	cluster cluster/heap.tsv | awk -F'\t' '$11 == "leak" {print $12}' |
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" = 5 ]
+	awk -F'\t' '$11 == "leak" {print $12}' "$BATS_TEST_TMPDIR/out" |
 	    sort -u >"$BATS_TEST_TMPDIR/leak"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/leak")" = 1 ]
 	grep -Eq '^[0-9a-f]{16}$' "$BATS_TEST_TMPDIR/leak"
+	# the caller's own allocation has another site: apart
+	! awk -F'\t' '$11 == "caller" {print $12}' "$BATS_TEST_TMPDIR/out" |
+	    grep -qf "$BATS_TEST_TMPDIR/leak"
+}
+
+@test "--cross-site joins the caller's allocation to the leak" {
+	cd "$DATA"
+	n=$(cluster -x cluster/heap.tsv |
+	    awk -F'\t' '$11 == "leak" || $11 == "caller" {print $12}' |
+	    sort -u | wc -l)
+	[ "$n" = 1 ]
 }
 
 @test "ids are the same in two runs and for the rows in reverse order" {
@@ -149,4 +170,98 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	    status=$?
 	[ "$status" = 1 ]
 	grep -q '^cluster: write error on stdout' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "real profiles: pprof2tsv | cluster keeps every row and column" {
+	need_profiles "$DATA/two-leaks/heap-0001.pb.gz"
+	cd "$DATA"
+	pprof2tsv two-leaks/*.pb.gz >"$BATS_TEST_TMPDIR/in"
+	cluster "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" = \
+	    "$(wc -l <"$BATS_TEST_TMPDIR/in")" ]
+	others "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" |
+	    cmp - "$BATS_TEST_TMPDIR/in"
+}
+
+@test "real profiles: the two leaks are apart, each with its own site" {
+	need_profiles "$DATA/two-leaks/heap-0001.pb.gz"
+	cd "$DATA"
+	pprof2tsv two-leaks/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
+	# every cluster holding a leak row holds only rows of that leak's site
+	for fn in 'main.(*sessionStore).open' main.recordError; do
+		awk -F'\t' -v fn="$fn" 'NR > 1 && index($9, fn " ") == 1 {
+		    print $NF }' "$BATS_TEST_TMPDIR/out" | sort -u \
+		    >"$BATS_TEST_TMPDIR/ids"
+		[ -s "$BATS_TEST_TMPDIR/ids" ]
+		awk -F'\t' 'NR == FNR { id[$1] = 1; next }
+		    FNR > 1 && ($NF in id) { split($9, w, " "); print w[1] }' \
+		    "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/out" | sort -u \
+		    >"$BATS_TEST_TMPDIR/sites"
+		[ "$(cat "$BATS_TEST_TMPDIR/sites")" = "$fn" ]
+	done
+}
+
+@test "real profiles: goroutine leaks apart (send vs receive)" {
+	need_profiles "$DATA/goroutine-chan/goroutine-0001.pb.gz"
+	cd "$DATA"
+	pprof2tsv goroutine-chan/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
+	a=$(awk -F'\t' 'index($6, "main.backendQuery ") == 1 { print $NF }' \
+	    "$BATS_TEST_TMPDIR/out" | sort -u)
+	b=$(awk -F'\t' 'index($6, "main.awaitAck ") == 1 { print $NF }' \
+	    "$BATS_TEST_TMPDIR/out" | sort -u)
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]
+	[ "$(echo "$a" | wc -l)" = 1 ]
+}
+
+@test "cluster | rank: one rank row per cluster id" {
+	need_profiles "$DATA/two-leaks/heap-0001.pb.gz"
+	command -v rank >/dev/null || skip "no rank"
+	cd "$DATA"
+	pprof2tsv two-leaks/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
+	awk -F'\t' 'NR > 1 { print $NF }' "$BATS_TEST_TMPDIR/out" | sort -u \
+	    >"$BATS_TEST_TMPDIR/ids"
+	rank "$BATS_TEST_TMPDIR/out" | awk -F'\t' 'NR == 1 {
+	    for (i = 1; i <= NF; i++) if ($i == "group") g = i; next }
+	    { print $g }' | sort >"$BATS_TEST_TMPDIR/groups"
+	diff "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/groups"
+}
+
+@test "man page examples on examples/archive and goroutine-chan" {
+	need_profiles "$top_srcdir/examples/archive/heap-0001.pb.gz" \
+	    "$DATA/goroutine-chan/goroutine-0001.pb.gz"
+	cd "$top_srcdir/examples/archive"
+	if command -v normalize-gc >/dev/null && command -v rank >/dev/null
+	then
+		run sh -c 'pprof2tsv heap-*.pb.gz | normalize-gc | cluster |
+		    rank --top 5'
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 6 ]
+	fi
+	run sh -c 'pprof2tsv heap-*.pb.gz | cluster --summary |
+	    cut -f1,2,5,6'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'cluster\tmembers\tseries\tsite')" ]
+	# the ticker leak: its allocation and time.NewTicker's, one cluster
+	printf '%s\n' "${lines[@]}" | grep -q $'^[0-9a-f]*\t2\t.*\tmain.startHeartbeat '
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c $'\tmain.startHeartbeat ')" = 1 ]
+	cd "$DATA/goroutine-chan"
+	run sh -c 'pprof2tsv goroutine-*.pb.gz | cluster -R -S -v goroutine'
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *$'\tmain.backendQuery '* ]]
+	cd "$DATA"
+	run sh -c 'cluster --verbose -b 16 -r 8 cluster/heap.tsv >/dev/null'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"in 16 bands of 8 rows"* ]]
+}
+
+@test "--labels all makes the bytes label part of a stack's key" {
+	cd "$DATA"
+	run sh -c 'cluster --verbose -o /dev/null cluster/heap.tsv 2>&1'
+	[[ "${lines[0]}" == *", 7 distinct stacks,"* ]]
+	run sh -c 'cluster --verbose -l all -o /dev/null cluster/heap.tsv 2>&1'
+	[[ "${lines[0]}" == *", 8 distinct stacks,"* ]]
+	# one label more or less does not split the leak
+	n=$(cluster -l all cluster/heap.tsv |
+	    awk -F'\t' '$11 == "leak" {print $12}' | sort -u | wc -l)
+	[ "$n" = 1 ]
 }

@@ -211,3 +211,112 @@ need_stages() {
 	[ "${lines[${#lines[@]}-1]}" = "leakatlas: pprof2tsv (step 1) failed with exit status 1" ]
 	[ ! -e pwned ] && [ ! -e pwned2 ] && [ ! -e out.tsv ]
 }
+
+# The process number of PARENT's child running NAME, from /proc.
+child_of() {
+	local d
+	for d in /proc/[0-9]*; do
+		[ "$(cat "$d/comm" 2>/dev/null)" = "$2" ] || continue
+		[ "$(cut -d' ' -f4 "$d/stat" 2>/dev/null)" = "$1" ] || continue
+		echo "${d#/proc/}"
+		return 0
+	done
+	return 1
+}
+
+# Start "leakatlas run p.yaml" reading a FIFO we hold open; sets runner.
+start_held() {
+	mkfifo in
+	leakatlas run p.yaml <in >out 2>err 3>&- &
+	runner=$!
+	exec 7>in
+	local i
+	for i in $(seq 50); do
+		child_of "$runner" rank >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "a stage killed by a signal: 128 + signal, named, no output left" {
+	need_stages normalize-gc rank
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'steps: [normalize-gc, rank]' 'output: ranked.tsv' >p.yaml
+	start_held
+	kill -KILL "$(child_of "$runner" normalize-gc)"
+	exec 7>&-
+	status=0
+	wait "$runner" || status=$?
+	[ "$status" -eq 137 ]
+	[ "$(tail -n 1 err)" = "leakatlas: normalize-gc (step 1) was killed by signal 9 (Killed)" ]
+	[ ! -e ranked.tsv ] && [ -z "$(ls -A | grep tmp)" ]
+}
+
+@test "SIGTERM to the runner stops every stage and leaves no output" {
+	need_stages normalize-gc rank
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'steps: [normalize-gc, rank]' 'output: ranked.tsv' >p.yaml
+	start_held
+	local a b
+	a=$(child_of "$runner" normalize-gc)
+	b=$(child_of "$runner" rank)
+	kill -TERM "$runner"
+	status=0
+	wait "$runner" || status=$?
+	exec 7>&-
+	[ "$status" -eq 143 ]
+	sleep 0.5
+	for p in $a $b; do
+		[ ! -e /proc/$p ] || [ "$(cut -d' ' -f3 /proc/$p/stat)" = Z ]
+	done
+	[ ! -e ranked.tsv ] && [ -z "$(ls -A | grep tmp)" ]
+}
+
+@test "rank's exit 3 comes through after the outputs are committed" {
+	need_stages pprof2tsv normalize-gc rank
+	cd "$DATA"
+	run leakatlas run leakatlas/found.yaml --set tmp="$BATS_TEST_TMPDIR"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$(head -c 5 "$BATS_TEST_TMPDIR/ranked.tsv")" = "rank	" ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ranked.tsv")" -eq 4 ]
+	[ "$(head -1 "$BATS_TEST_TMPDIR/normalized.tsv" | cut -f1-3)" = "snapshot	time	type" ]
+}
+
+# --- the shipped pipelines on the shipped archives --------------------
+
+@test "nightly on two-leaks: the HTML report, exit 3" {
+	need_stages
+	golden leakatlas nightly-two-leaks leakatlas run nightly \
+	    --set archive=two-leaks --set output=-
+}
+
+@test "nightly on examples/archive, as the README runs it (text report)" {
+	need_stages
+	golden leakatlas nightly-example leakatlas run nightly \
+	    --set report.f=text --set output=- ../../examples/archive/heap-*.pb.gz
+}
+
+@test "quick on two snapshots" {
+	need_stages
+	golden leakatlas quick-two-leaks leakatlas run quick \
+	    two-leaks/heap-0001.pb.gz two-leaks/heap-0030.pb.gz
+}
+
+@test "goroutines on goroutine-chan" {
+	need_stages
+	golden leakatlas goroutines-chan leakatlas run goroutines \
+	    --set archive=goroutine-chan
+}
+
+@test "memstats-drift on debug=1 dumps" {
+	need_stages
+	golden leakatlas memstats-drift leakatlas run memstats-drift \
+	    --set archive=leakatlas/memstats
+}
+
+@test "fix-verify: the same archive before and after is not fixed" {
+	need_stages
+	golden leakatlas fix-verify-same leakatlas run fix-verify \
+	    --set before=two-leaks --set after=two-leaks
+}

@@ -41,6 +41,10 @@ load lib
 	golden rank by-function-top rank --by function --top 2 rank/small.tsv
 }
 
+@test "rank: groups by the cluster column when there is one" {
+	golden rank cluster rank rank/cluster.tsv
+}
+
 @test "rank: --min-share" {
 	golden rank min-share rank --min-share 0.3 rank/small.tsv
 }
@@ -65,11 +69,12 @@ load lib
 @test "rank: two-leaks through normalize-gc: both leaks first, in order" {
 	(cd "$DATA" && pprof2tsv two-leaks/heap-*.pb.gz | normalize-gc |
 	    rank --top 2) >"$BATS_TEST_TMPDIR/out"
-	cut -f2,3 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
-	printf '%s\t%s\n' group verdict \
+	cut -f2,3,5 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
+	printf '%s\t%s\t%s\n' group verdict value \
 	    'main.(*sessionStore).open leakcorpus/two-leaks/main.go:138' leak \
+	    inuse_space_norm \
 	    'main.recordError leakcorpus/two-leaks/main.go:171' leak \
-	    >"$BATS_TEST_TMPDIR/want"
+	    inuse_space_norm >"$BATS_TEST_TMPDIR/want"
 	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
@@ -168,4 +173,41 @@ load lib
 @test "rank: --gctrace takes no FILE" {
 	golden rank gctrace-operand rank --gctrace rank/bad.gctrace \
 	    rank/small.tsv
+}
+
+# The EXAMPLES of rank(1), on the shipped example archive (ticker-leak).
+
+@test "rank(1) example: the five best suspects" {
+	cd "$top_srcdir/examples/archive"
+	pprof2tsv heap-*.pb.gz | normalize-gc | rank --top 5 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 6 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.startHeartbeat leakcorpus/ticker-leak/main.go:78\tleak')" ]
+}
+
+@test "rank(1) example: a nightly gate" {
+	cd "$top_srcdir/examples/archive"
+	run sh -c "pprof2tsv heap-*.pb.gz |
+	    rank --fail-on leak -o '$BATS_TEST_TMPDIR/suspects.tsv'"
+	[ "$status" -eq 3 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/suspects.tsv" | cut -f3)" = leak ]
+}
+
+@test "rank(1) example: goroutines piling up" {
+	cd "$DATA/goroutine-chan"
+	pprof2tsv goroutine-*.pb.gz | rank --goroutines 10000 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.backendQuery leakcorpus/goroutine-chan/main.go:98\tleak')" ]
+}
+
+@test "rank(1) example: drift on a gctrace log" {
+	cd "$DATA/rank"
+	run rank --gctrace two-leaks.gctrace --fail-on alarm
+	[ "$status" -eq 3 ]
+}
+
+@test "rank: a value out of range names its line" {
+	golden rank out-of-range sh -c 'printf "snapshot\ttime\tinuse_space\tsite\tstack\na\t2026-11-26T00:00:00.000000000Z\t-2e18\ts\tx\n" | rank'
 }

@@ -214,3 +214,66 @@ for i, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	golden report bad-tolerance report --tolerance lots \
 	    --before report/before.tsv --after report/after.tsv
 }
+
+# The real pipeline on the shipped two-leaks archive.
+pipeline() {
+	cd "$DATA"
+	pprof2tsv two-leaks/heap-*.pb.gz | normalize-gc --keep-repeats \
+	    >"$BATS_TEST_TMPDIR/rows.tsv"
+	if command -v cluster >/dev/null; then
+		cluster "$BATS_TEST_TMPDIR/rows.tsv" >"$BATS_TEST_TMPDIR/c.tsv"
+		mv "$BATS_TEST_TMPDIR/c.tsv" "$BATS_TEST_TMPDIR/rows.tsv"
+	fi
+	rank "$BATS_TEST_TMPDIR/rows.tsv" >"$BATS_TEST_TMPDIR/rank.tsv"
+	rank --drift "$BATS_TEST_TMPDIR/rows.tsv" >"$BATS_TEST_TMPDIR/drift.tsv"
+}
+
+@test "report: the whole pipeline on two-leaks, text" {
+	command -v pprof2tsv >/dev/null && command -v rank >/dev/null ||
+	    skip "no pprof2tsv or rank"
+	pipeline
+	report --samples "$BATS_TEST_TMPDIR/rows.tsv" \
+	    --drift "$BATS_TEST_TMPDIR/drift.tsv" --source-root report/src \
+	    --escape report/escape.txt "$BATS_TEST_TMPDIR/rank.tsv" \
+	    >"$BATS_TEST_TMPDIR/r.txt"
+	sed -n '/^#1 /,/^$/p' "$BATS_TEST_TMPDIR/r.txt" >"$BATS_TEST_TMPDIR/s1"
+	grep -q '^#1  leak .*main\.(\*sessionStore)\.open$' "$BATS_TEST_TMPDIR/s1"
+	grep -q 'site      leakcorpus/two-leaks/main.go:138' "$BATS_TEST_TMPDIR/s1"
+	grep -q 'pattern   map-growth:' "$BATS_TEST_TMPDIR/s1"
+	grep -q 'escape    two-leaks/main.go:138:16: make(\[\]byte, sessionStateSize) escapes to heap' \
+	    "$BATS_TEST_TMPDIR/s1"
+	grep -q '^archive   11 snapshots' "$BATS_TEST_TMPDIR/r.txt"
+	grep -A12 '^#2 ' "$BATS_TEST_TMPDIR/r.txt" | grep -q 'main.recordError'
+	grep -A12 '^#2 ' "$BATS_TEST_TMPDIR/r.txt" |
+	    grep -q 'pattern   append-only-slice:'
+}
+
+@test "report: the whole pipeline on two-leaks, markdown and html" {
+	command -v pprof2tsv >/dev/null && command -v rank >/dev/null ||
+	    skip "no pprof2tsv or rank"
+	pipeline
+	report -f markdown --samples "$BATS_TEST_TMPDIR/rows.tsv" \
+	    --source-root report/src "$BATS_TEST_TMPDIR/rank.tsv" \
+	    >"$BATS_TEST_TMPDIR/r.md"
+	grep -q '^| 1 | leak | .* | main.(\\\*sessionStore).open | .* | map-growth |$' \
+	    "$BATS_TEST_TMPDIR/r.md"
+	report -o "$BATS_TEST_TMPDIR/r.html" --samples "$BATS_TEST_TMPDIR/rows.tsv" \
+	    --drift "$BATS_TEST_TMPDIR/drift.tsv" --source-root report/src \
+	    "$BATS_TEST_TMPDIR/rank.tsv"
+	grep -q '<tr><td><a href="#s1">1</a></td><td>leak</td><td>[0-9.]*</td><td><code>main.(\*sessionStore).open</code>' \
+	    "$BATS_TEST_TMPDIR/r.html"
+	if command -v python3 >/dev/null; then
+		python3 "$top_srcdir/tests/htmlcheck.py" "$BATS_TEST_TMPDIR/r.html"
+	fi
+}
+
+@test "report: the whole pipeline on goroutine-chan" {
+	command -v pprof2tsv >/dev/null && command -v rank >/dev/null ||
+	    skip "no pprof2tsv or rank"
+	cd "$DATA"
+	pprof2tsv goroutine-chan/goroutine-*.pb.gz | rank | report --top 2 \
+	    >"$BATS_TEST_TMPDIR/g.txt"
+	grep -q '^#1  leak .*main\.backendQuery$' "$BATS_TEST_TMPDIR/g.txt"
+	grep -q 'blocked   chan send' "$BATS_TEST_TMPDIR/g.txt"
+	[ "$(grep -c 'pattern   goroutine-channel:' "$BATS_TEST_TMPDIR/g.txt")" -eq 2 ]
+}

@@ -191,6 +191,7 @@ quality(const char *file, size_t nperturb, size_t limit, double t)
 	n = strmap_count(m);
 	cluster_opts_init(&o);
 	o.threshold = t;
+	o.cross_site = 1;	/* pure Jaccard, as the exact baseline */
 
 	/* LSH as cluster(1) runs it */
 	cs = load(m, &o);

@@ -206,12 +206,18 @@ test_unionfind(void)
 	unionfind_free(u);
 }
 
-/* Stacks of 10 frames differing at the leaf: 17 of 21 shingles shared. */
+/* Stacks of 10 frames differing at the root: 17 of 21 shingles shared. */
 static const char *const stacks[] = {
-	"m;a;b;c;d;e;f;g;h;leak1",
+	"m;a;b;c;d;e;f;g;h;leak",
 	"x;y;z",
-	"m;a;b;c;d;e;f;g;h;leak2",
+	"n;a;b;c;d;e;f;g;h;leak",
 	"p;q;r;s",
+};
+
+static const char *const lined[] = {
+	"m;a;b;c;d;e;f;g;h;main.leak (x.go:5)",
+	"m;a;b;c;d;e;f;g;h;main.leak (x.go:9)",
+	"m;a;b;c;d;e;f;g;h;main.other (x.go:5)",
 };
 
 static void
@@ -239,7 +245,7 @@ test_set(void)
 		id[i] = cluster_set_id(cs, (uint32_t)i);
 		id2[3 - i] = cluster_set_id(cs2, (uint32_t)i);
 	}
-	ok(id[0] == id[2], "leaf variants joined (J = 17/21)");
+	ok(id[0] == id[2], "root variants joined (J = 17/21)");
 	ok(id[0] != id[1] && id[1] != id[3] && id[0] != id[3],
 	    "unrelated stacks apart");
 	ok(memcmp(id, id2, sizeof(id)) == 0, "ids do not depend on order");
@@ -260,6 +266,41 @@ test_set(void)
 	cluster_set_link(cs, NULL, NULL);
 	ok(cluster_set_id(cs, 0) != cluster_set_id(cs, 2),
 	    "threshold 0.85 keeps them apart");
+	cluster_set_free(cs);
+
+	/* the same 17/21, but the leaf (the site) differs */
+	o.threshold = 0.7;
+	for (i = 0; i < 2; i++) {
+		o.cross_site = (int)i;
+		cs = cluster_set_new(&o);
+		cluster_set_add(cs, "m;a;b;c;d;e;f;g;h;leak", 22, "", 0);
+		cluster_set_add(cs, "m;a;b;c;d;e;f;g;h;other", 23, "", 0);
+		cluster_set_link(cs, NULL, NULL);
+		ok((cluster_set_id(cs, 0) == cluster_set_id(cs, 1)) == (int)i,
+		    i ? "--cross-site joins other sites" :
+		    "different sites never join");
+		cluster_set_free(cs);
+	}
+	/* the site is the first frame from the leaf outside the stdlib */
+	o.cross_site = 0;
+	cs = cluster_set_new(&o);
+	cluster_set_add(cs, "m;a;b;c;d;e;f;g;main.leak;runtime.mallocgc",
+	    42, "", 0);
+	cluster_set_add(cs, "m;a;b;c;d;e;f;g;main.leak;runtime.newobject",
+	    43, "", 0);
+	cluster_set_link(cs, NULL, NULL);
+	ok(cluster_set_id(cs, 0) == cluster_set_id(cs, 1),
+	    "runtime leaves share the site main.leak");
+	cluster_set_free(cs);
+	/* with --lines frames, the site is the function without its line */
+	cs = cluster_set_new(&o);
+	for (i = 0; i < 3; i++)
+		cluster_set_add(cs, lined[i], strlen(lined[i]), "", 0);
+	cluster_set_link(cs, NULL, NULL);
+	ok(cluster_set_id(cs, 0) == cluster_set_id(cs, 1),
+	    "lines of one site function join");
+	ok(cluster_set_id(cs, 0) != cluster_set_id(cs, 2),
+	    "another function at the same line does not");
 	cluster_set_free(cs);
 }
 
