@@ -819,7 +819,8 @@ put_rows(struct cluster_set *cs, FILE *spool, struct tsv_writer *w,
 		}
 		tsv_endrow(w);
 	}
-	if (ferror(spool))
+	/* getline also stops on ENOMEM, without setting the error flag. */
+	if (ferror(spool) || !feof(spool))
 		err_die(EXIT_DATA, "temporary file: %s", strerror(errno));
 	free(line);
 }

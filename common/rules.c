@@ -233,7 +233,10 @@ rules_load(struct rules *rs, const char *path)
 	if ((fp = fopen(path, "r")) == NULL)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	l.path = path;
-	yaml_parser_initialize(&parser);
+	/* A parser that failed to start "loads" an empty event: libyaml
+	   asserts. */
+	if (!yaml_parser_initialize(&parser))
+		err_die(EXIT_DATA, "%s: out of memory", path);
 	yaml_parser_set_input_file(&parser, fp);
 	if (!yaml_parser_load(&parser, &l.doc)) {
 		err_die(EXIT_DATA, "%s:%lu: %s", path,
