@@ -231,11 +231,20 @@ start_held() {
 	runner=$!
 	exec 7>in
 	local i
-	for i in $(seq 50); do
-		child_of "$runner" rank >/dev/null && return 0
+	for i in $(seq 100); do
+		child_of "$runner" normalize-gc >/dev/null &&
+		    child_of "$runner" rank >/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# A failed check must not leave the FIFO open and the runner waiting.
+teardown() {
+	exec 7>&- || true
+	if [ -n "${runner:-}" ]; then
+		kill "$runner" 2>/dev/null || true
+	fi
 }
 
 @test "a stage killed by a signal: 128 + signal, named, no output left" {
@@ -243,7 +252,9 @@ start_held() {
 	cd "$BATS_TEST_TMPDIR"
 	printf '%s\n' 'steps: [normalize-gc, rank]' 'output: ranked.tsv' >p.yaml
 	start_held
-	kill -KILL "$(child_of "$runner" normalize-gc)"
+	local victim
+	victim=$(child_of "$runner" normalize-gc)
+	kill -KILL "$victim"
 	exec 7>&-
 	status=0
 	wait "$runner" || status=$?
