@@ -15,10 +15,12 @@
 
 #include "arena.h"
 #include "err.h"
+#include "legacy.h"
 #include "outfile.h"
 #include "pprof.h"
 #include "prof.h"
 #include "rows.h"
+#include "tsv.h"
 #include "xmalloc.h"
 
 enum {
@@ -145,11 +147,11 @@ now_nanos(void)
 
 /* The snapshot's time: the profile's, else the file's, else now. */
 static int64_t
-snapshot_time(const struct prof *p, const struct pprof_input *in,
+snapshot_time(int64_t time_nanos, const struct pprof_input *in,
     const char *name)
 {
-	if (p->time_nanos != 0)
-		return p->time_nanos;
+	if (time_nanos != 0)
+		return time_nanos;
 	if (in->is_file) {
 		err_warn("%s: no time in profile, using the file's "
 		    "modification time", name);
@@ -162,6 +164,100 @@ snapshot_time(const struct prof *p, const struct pprof_input *in,
 /* File scope, so that LeakSanitizer sees them when an error exits. */
 static struct rows *rows;
 static struct arena *a;
+static struct tsv_writer *w;
+
+static const char *
+display_name(const char *arg)
+{
+	return strcmp(arg, "-") == 0 ? "stdin" : arg;
+}
+
+/* Report a bad input: "FILE: what", or "FILE:N: what" for line N. */
+static _Noreturn void
+die_input(const char *name, const char *err)
+{
+	const char *p = err + 5;
+
+	if (strncmp(err, "line ", 5) == 0 && *p >= '0' && *p <= '9') {
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p[0] == ':' && p[1] == ' ')
+			err_die(EXIT_DATA, "%s:%.*s: %s", name,
+			    (int)(p - err - 5), err + 5, p + 2);
+	}
+	err_die(EXIT_DATA, "%s: %s", name, err);
+}
+
+/* --memstats: one row per Go debug=1 heap dump, its MemStats fields. */
+static void
+write_memstats(FILE *fp, int argc, char *argv[], size_t max_bytes,
+    const char *output)
+{
+	const char *const *cols;
+	const char **values;
+	struct pprof_input in;
+	const char *name;
+	size_t ncols, i, k;
+	char err[512];
+
+	ncols = legacy_memstats_columns(&cols);
+	values = xcalloc(ncols + 1, sizeof(*values));
+	w = tsv_writer_new(fp);
+	tsv_put_str(w, "snapshot");
+	tsv_put_str(w, "time");
+	for (k = 0; k < ncols; k++)
+		tsv_put_str(w, cols[k]);
+	tsv_endrow(w);
+	for (i = 0; i < (size_t)argc; i++) {
+		name = display_name(argv[i]);
+		if (pprof_read(argv[i], max_bytes, &in, err, sizeof(err)) ==
+		    -1)
+			die_input(name, err);
+		arena_reset(a);
+		if (legacy_memstats((const char *)in.data, in.len, a, values,
+		    err, sizeof(err)) == -1)
+			die_input(name, err);
+		pprof_input_free(&in);
+		tsv_put_str(w, argv[i]);
+		tsv_put_time(w, snapshot_time(0, &in, name));
+		for (k = 0; k < ncols; k++)
+			tsv_put_str(w, values[k]);
+		tsv_endrow(w);
+	}
+	free(values);
+	if (tsv_writer_free(w) == -1)
+		err_die(EXIT_DATA, "write error on %s: %s", output != NULL ?
+		    output : "stdout", strerror(errno));
+	w = NULL;
+}
+
+/* The input being read, for the per-sample callback. */
+struct current {
+	const char	*arg;		/* as on the command line */
+	const char	*name;		/* for messages */
+	const struct pprof_input *in;
+	int		 begun;
+};
+
+static int
+begin(struct current *c, const struct prof *p, char *err, size_t errlen)
+{
+	c->begun = 1;
+	return rows_begin(rows, p, c->arg, snapshot_time(p->time_nanos, c->in,
+	    c->name), err, errlen);
+}
+
+/* Each sample as it is decoded: begin the profile first. */
+static int
+on_sample(void *arg, const struct prof *p, const struct prof_sample *s,
+    char *err, size_t errlen)
+{
+	struct current *c = arg;
+
+	if (!c->begun && begin(c, p, err, errlen) == -1)
+		return -1;
+	return rows_sample(rows, p, s, err, errlen);
+}
 
 int
 main(int argc, char *argv[])
@@ -172,6 +268,7 @@ main(int argc, char *argv[])
 	struct rows_tagfocus *tf = NULL;
 	struct outfile *of;
 	struct pprof_input in;
+	struct current cur;
 	struct prof p;
 	regex_t focus, ignore;
 	const char *output = NULL, *name;
@@ -247,8 +344,9 @@ main(int argc, char *argv[])
 		o.values = valuev = split_values(values, &o.nvalues);
 	if (o.sample_index != NULL && !o.folded)
 		err_usage("--sample-index needs --folded");
-	if (memstats)
-		err_usage("--memstats: not available yet");
+	if (memstats && (o.folded || o.values != NULL || o.lines ||
+	    o.focus != NULL || o.ignore != NULL || o.ntagfocus > 0))
+		err_usage("--memstats takes no sample options");
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
@@ -256,28 +354,37 @@ main(int argc, char *argv[])
 
 	of = outfile_open(output);
 	fp = outfile_fp(of);
-	rows = rows_new(fp, &o);
 	a = arena_new();
-	for (i = 0; i < (size_t)argc; i++) {
-		name = strcmp(argv[i], "-") == 0 ? "stdin" : argv[i];
-		if (pprof_read(argv[i], max_bytes, &in, err, sizeof(err)) ==
-		    -1)
-			err_die(EXIT_DATA, "%s: %s", name, err);
-		arena_reset(a);
-		memset(&p, 0, sizeof(p));
-		p.arena = a;
-		if (pprof_parse(&p, &in, err, sizeof(err)) == -1)
-			err_die(EXIT_DATA, "%s: %s", name, err);
-		pprof_input_free(&in);
-		if (rows_add(rows, &p, argv[i], snapshot_time(&p, &in, name),
-		    err, sizeof(err)) == -1)
-			err_die(EXIT_DATA, "%s: %s", name, err);
+	if (memstats)
+		write_memstats(fp, argc, argv, max_bytes, output);
+	else {
+		rows = rows_new(fp, &o);
+		for (i = 0; i < (size_t)argc; i++) {
+			name = display_name(argv[i]);
+			if (pprof_read(argv[i], max_bytes, &in, err,
+			    sizeof(err)) == -1)
+				die_input(name, err);
+			arena_reset(a);
+			memset(&p, 0, sizeof(p));
+			p.arena = a;
+			cur.arg = argv[i];
+			cur.name = name;
+			cur.in = &in;
+			cur.begun = 0;
+			if (pprof_parse(&p, &in, on_sample, &cur, err,
+			    sizeof(err)) == -1 ||
+			    (!cur.begun && begin(&cur, &p, err, sizeof(err)) ==
+			    -1))
+				die_input(name, err);
+			pprof_input_free(&in);
+		}
+		if (rows_finish(rows) == -1)
+			err_die(EXIT_DATA, "write error on %s: %s",
+			    output != NULL ? output : "stdout",
+			    strerror(errno));
+		rows_free(rows);
 	}
 	arena_free(a);
-	if (rows_finish(rows) == -1)
-		err_die(EXIT_DATA, "write error on %s: %s", output != NULL ?
-		    output : "stdout", strerror(errno));
-	rows_free(rows);
 	if (outfile_commit(of) == -1)
 		err_die(EXIT_DATA, "cannot write the output");
 	if (o.focus != NULL)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "gctrace.h"
 #include "outfile.h"
 #include "rank.h"
 #include "tsv.h"
@@ -34,6 +35,8 @@ static const char usage_text[] =
 "      --fail-on WHAT      exit 3 when a row written has verdict leak\n"
 "                          (WHAT leak), or with --drift an alarm (alarm)\n"
 "      --drift             write the drift alarm on per-snapshot totals\n"
+"      --gctrace LOG       write the drift alarm on the live heap of each GC\n"
+"                          cycle of a GODEBUG=gctrace=1 log (no FILE)\n"
 "  -k, --sigma K           drift: alarm above mean + K sd (default 2)\n"
 "  -w, --window W          drift: over the W previous deltas (default 10)\n"
 "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
@@ -46,6 +49,7 @@ static const char usage_text[] =
 enum {
 	OPT_DRIFT = 256,
 	OPT_FAIL_ON,
+	OPT_GCTRACE,
 	OPT_GOROUTINES,
 	OPT_MIN_SHARE,
 	OPT_MIN_SNAPSHOTS
@@ -55,6 +59,7 @@ static const struct option longopts[] = {
 	{ "by",			required_argument,	NULL, 'b' },
 	{ "drift",		no_argument,		NULL, OPT_DRIFT },
 	{ "fail-on",		required_argument,	NULL, OPT_FAIL_ON },
+	{ "gctrace",		required_argument,	NULL, OPT_GCTRACE },
 	{ "goroutines",		required_argument,	NULL, OPT_GOROUTINES },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "sigma",		required_argument,	NULL, 'k' },
@@ -95,11 +100,51 @@ parse_real(const char *opt, const char *s, double min, double max)
 	return v;
 }
 
+/* rank --gctrace LOG: parse the whole log, then write its drift rows. */
+static int
+drift_gctrace(const struct rank_opts *o, const char *log, const char *output,
+    const char *fail_on)
+{
+	struct gctrace_cycle *c = NULL;
+	struct tsv_writer *w;
+	struct outfile *out;
+	char err[256];
+	unsigned long line;
+	ssize_t n;
+	int at = 0;
+	size_t found;
+	FILE *fp;
+
+	if ((fp = fopen(log, "r")) == NULL)
+		err_die(EXIT_DATA, "%s: %s", log, strerror(errno));
+	out = outfile_open(output);
+	if ((n = gctrace_parse(fp, &c, err, sizeof(err))) == -1) {
+		if (sscanf(err, "line %lu: %n", &line, &at) == 1 && at > 0)
+			err_die(EXIT_DATA, "%s:%lu: %s", log, line, err + at);
+		err_die(EXIT_DATA, "%s: %s", log, err);
+	}
+	if (ferror(fp))
+		err_die(EXIT_DATA, "%s: read error", log);
+	fclose(fp);
+	w = tsv_writer_new(outfile_fp(out));
+	found = rank_write_gctrace(o, log, c, (size_t)n, w);
+	free(c);
+	if (tsv_writer_free(w) == -1) {
+		err_warn("write error on %s: %s", outfile_name(out),
+		    strerror(errno));
+		outfile_abort(out);
+		return EXIT_DATA;
+	}
+	if (outfile_commit(out) == -1)
+		return EXIT_DATA;
+	return fail_on != NULL && found > 0 ? EXIT_FOUND : EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct rank_opts o = { .min_snapshots = 4, .window = 10, .k = 2 };
-	const char *output = NULL, *fail_on = NULL;
+	const char *output = NULL, *fail_on = NULL, *gctrace = NULL;
 	struct tsv_reader *r;
 	struct tsv_writer *w;
 	struct outfile *out;
@@ -149,6 +194,10 @@ main(int argc, char *argv[])
 				    "alarm", optarg);
 			fail_on = optarg;
 			break;
+		case OPT_GCTRACE:
+			gctrace = optarg;
+			o.drift = 1;
+			break;
 		case OPT_GOROUTINES:
 			o.goroutines = (double)parse_count("--goroutines",
 			    optarg, 1);
@@ -169,6 +218,11 @@ main(int argc, char *argv[])
 	if (fail_on != NULL && (strcmp(fail_on, "alarm") == 0) != o.drift)
 		err_usage("--fail-on %s goes %s --drift", fail_on,
 		    o.drift ? "without" : "with");
+
+	if (gctrace != NULL && argc > 0)
+		err_usage("--gctrace reads the log, not FILE operands");
+	if (gctrace != NULL)
+		return drift_gctrace(&o, gctrace, output, fail_on);
 
 	r = tsv_open(argc, argv);
 	out = outfile_open(output);

@@ -73,8 +73,8 @@ is_park(const char *f, size_t len)
  * frames, keeping the outermost operation recognised, up to the first frame
  * of the program's own code: that frame is the site (*site, *sitelen, into
  * the stack).  When every frame is the runtime's or the standard library's,
- * the site is the first frame from the leaf that is neither the runtime nor
- * an operation.  Returns the operation: "running" when the goroutine is not
+ * the site is the root-most frame that is neither the runtime nor an
+ * operation: the function the goroutine was started with.  Returns the operation: "running" when the goroutine is not
  * parked, "other wait" when it is parked on something not recognised.
  */
 const char *
@@ -103,7 +103,7 @@ blocking_classify(const char *stack, size_t len, const char **site,
 			*sitelen = flen;
 			break;
 		}
-		if (fallback == NULL && !frames_is_runtime(f, name)) {
+		if (!frames_is_runtime(f, name)) {
 			fallback = f;
 			fblen = flen;
 		}

@@ -270,7 +270,7 @@ gctrace_parse(FILE *fp, struct gctrace_cycle **out, char *err, size_t errlen)
 	unsigned long lineno = 0;
 	char *line = NULL, msg[160];
 	size_t linecap = 0;
-	int rc;
+	int rc, e;
 
 	*out = NULL;
 	while (getline(&line, &linecap, fp) != -1) {
@@ -291,10 +291,12 @@ gctrace_parse(FILE *fp, struct gctrace_cycle **out, char *err, size_t errlen)
 		}
 		v[n++] = gc;
 	}
+	e = errno;
 	free(line);
-	if (ferror(fp)) {
+	/* getline also stops on ENOMEM, without setting the error flag. */
+	if (ferror(fp) || !feof(fp)) {
 		snprintf(err, errlen, "line %lu: read error: %s", lineno + 1,
-		    strerror(errno));
+		    strerror(e));
 		free(v);
 		return -1;
 	}

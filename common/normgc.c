@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 #define MIB		1048576.0
-#define MATCH_NS	INT64_C(1000000000)	/* memstats row by time */
+#define MATCH_NS	1e9		/* memstats row by time, ns */
 #define ALIGN_POINTS	64			/* snapshots scored */
 #define ALIGN_PAIRS	20000			/* candidate offsets */
 
@@ -460,7 +460,7 @@ load_memstats(struct state *st)
 	struct strmap *names;
 	size_t cs, ct, cn, i, best, idx;
 	int cl, isnew;
-	int64_t t, d, bestd;
+	double t, d, bestd;
 	struct snap *s;
 
 	names = strmap_new();
@@ -487,12 +487,11 @@ load_memstats(struct state *st)
 		    &idx))
 			best = (size_t)(uintptr_t)strmap_at(names, idx)->value;
 		else {
-			t = tsv_get_time(m, ct);
+			t = (double)tsv_get_time(m, ct);
 			best = SIZE_MAX;
 			bestd = MATCH_NS;
 			for (i = 0; i < st->nsnaps; i++) {
-				d = st->snaps[i].time - t;
-				d = d < 0 ? -d : d;
+				d = fabs((double)st->snaps[i].time - t);
 				if (d <= bestd && (best == SIZE_MAX ||
 				    d < bestd)) {
 					bestd = d;
@@ -551,9 +550,8 @@ static void
 tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
     int inc)
 {
-	double *u = NULL, *tot = NULL, anchor_s;
+	double *u = NULL, *tot = NULL, anchor = 0;	/* process start, ns */
 	size_t i, j, n = 0, first = SIZE_MAX;
-	int64_t anchor = 0;
 	int have = 0;
 	struct snap *s;
 
@@ -563,14 +561,14 @@ tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
 			continue;
 		for (j = 0; j < m; j++)
 			if (c[j].num == s->ms_numgc) {
-				anchor = s->ms_lastgc -
-				    (int64_t)llround(cycle_end(&c[j]) * 1e9);
+				anchor = (double)s->ms_lastgc -
+				    cycle_end(&c[j]) * 1e9;
 				have = 1;
 				break;
 			}
 	}
 	if (!have && st->o->have_start && inc == 0) {
-		anchor = st->o->start;
+		anchor = (double)st->o->start;
 		have = 1;
 	}
 	if (!have) {
@@ -588,8 +586,8 @@ tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
 				continue;
 			if (first == SIZE_MAX)
 				first = i;
-			u[n] = (double)(s->time -
-			    st->snaps[st->order[first]].time) / 1e9;
+			u[n] = ((double)s->time -
+			    (double)st->snaps[st->order[first]].time) / 1e9;
 			tot[n++] = s->tot[st->inuse];
 		}
 		if (n == 0) {
@@ -597,9 +595,8 @@ tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
 			free(tot);
 			return;
 		}
-		anchor_s = normgc_align(c, m, u, tot, n);
-		anchor = st->snaps[st->order[first]].time -
-		    (int64_t)llround(anchor_s * 1e9);
+		anchor = (double)st->snaps[st->order[first]].time -
+		    normgc_align(c, m, u, tot, n) * 1e9;
 		free(u);
 		free(tot);
 	}
@@ -607,7 +604,7 @@ tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
 		s = &st->snaps[st->order[i]];
 		if (s->inc == inc && !s->has_ms)
 			s->gc = normgc_cycle_at(c, m,
-			    (double)(s->time - anchor) / 1e9);
+			    ((double)s->time - anchor) / 1e9);
 	}
 }
 
@@ -715,7 +712,7 @@ model_group(struct state *st, const size_t *rows, size_t nr, double *buf)
 			sum = 0;
 			for (r = beg[i]; r < beg[i + 1]; r++)
 				sum += (double)st->rval[rows[r] * st->nv + k];
-			t[i] = (double)(s->time - st->t0) / 1e9;
+			t[i] = ((double)s->time - (double)st->t0) / 1e9;
 			x[i] = sum;
 			inc[i] = s->inc;
 		}

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "arena.h"
+#include "legacy.h"
 #include "pprof.h"
 #include "prof.h"
 #include "profile.pb-c.h"
@@ -171,6 +172,11 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 		    inpos, zs.msg != NULL ? zs.msg : "inflate failed");
 	}
 	inflateEnd(&zs);
+	if (len > max) {
+		free(buf);
+		return fail(err, errlen, "decompressed data larger than the "
+		    "--max-bytes limit of %zu bytes", max);
+	}
 	*out = buf;
 	*outlen = len;
 	return 0;
@@ -182,8 +188,8 @@ pprof_read(const char *path, size_t max, struct pprof_input *in, char *err,
     size_t errlen)
 {
 	struct stat st;
-	unsigned char *raw, *data;
-	size_t rawlen, len;
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
 	int fd, rc;
 
 	memset(in, 0, sizeof(*in));
@@ -213,6 +219,22 @@ pprof_read(const char *path, size_t max, struct pprof_input *in, char *err,
 		close(fd);
 	if (rc == -1)
 		return -1;
+	return pprof_load(in, raw, rawlen, max, err, errlen);
+}
+
+/*
+ * Set in's data from the raw bytes of an input, gunzipping them when they
+ * start with the gzip magic bytes.  Takes ownership of raw (malloc'ed),
+ * which is freed on error; in's other fields are left as they are.
+ */
+int
+pprof_load(struct pprof_input *in, unsigned char *raw, size_t rawlen,
+    size_t max, char *err, size_t errlen)
+{
+	unsigned char *data;
+	size_t len;
+	int rc;
+
 	if (rawlen == 0) {
 		free(raw);
 		return fail(err, errlen, "empty file");
@@ -253,9 +275,10 @@ struct wfield {
 };
 
 /* Schemas: 0 Profile, 1 ValueType, 2 Sample, 3 Label, 4 Mapping,
-   5 Location, 6 Line, 7 Function. */
+   5 Location, 6 Line, 7 Function.  Samples, the bulk of a profile, are
+   checked as they are read (sample_read), not here. */
 static const struct wfield wf_profile[] = {
-	{ 1, K_MSG, 1 }, { 2, K_MSG, 2 }, { 3, K_MSG, 4 }, { 4, K_MSG, 5 },
+	{ 1, K_MSG, 1 }, { 2, K_BYTES, 2 }, { 3, K_MSG, 4 }, { 4, K_MSG, 5 },
 	{ 5, K_MSG, 7 }, { 6, K_BYTES, 0 }, { 7, K_VARINT, 0 },
 	{ 8, K_VARINT, 0 }, { 9, K_VARINT, 0 }, { 10, K_VARINT, 0 },
 	{ 11, K_MSG, 1 }, { 12, K_VARINT, 0 }, { 13, K_REPVARINT, 0 },
@@ -548,13 +571,21 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 		const Function *f = pb->function[i];
 
 		ids[i] = f->id;
+		if (f->id == 0) {
+			free(ids);
+			return fail(d->err, d->errlen, "function %zu has the "
+			    "reserved id 0", i + 1);
+		}
 		if ((name = dec_str(d, f->name)) == NULL ||
 		    (fn[i].file = dec_str(d, f->filename)) == NULL ||
 		    dec_str(d, f->system_name) == NULL) {
 			free(ids);
 			return fail(d->err, d->errlen, "function id %" PRIu64
-			    ": string index not in the string table (%zu "
-			    "strings)", f->id, pb->n_string_table);
+			    ": %s string %" PRId64 " not in the string table "
+			    "(%zu strings)", f->id, name == NULL ? "name" :
+			    fn[i].file == NULL ? "file name" : "system name",
+			    name == NULL ? f->name : fn[i].file == NULL ?
+			    f->filename : f->system_name, pb->n_string_table);
 		}
 		if (*name == '\0')
 			name = dec_str(d, f->system_name);
@@ -567,7 +598,11 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 		    PRIu64, dup);
 	}
 	for (i = 0; i < pb->n_mapping; i++)
-		ids[i] = pb->mapping[i]->id;
+		if ((ids[i] = pb->mapping[i]->id) == 0) {
+			free(ids);
+			return fail(d->err, d->errlen, "mapping %zu has the "
+			    "reserved id 0", i + 1);
+		}
 	if (idmap_build(&mmap, a, ids, pb->n_mapping, &dup) == -1) {
 		free(ids);
 		return fail(d->err, d->errlen, "duplicate mapping id %" PRIu64,
@@ -587,7 +622,11 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	for (i = 0; i < pb->n_location; i++) {
 		const Location *l = pb->location[i];
 
-		ids[i] = l->id;
+		if ((ids[i] = l->id) == 0) {
+			free(ids);
+			return fail(d->err, d->errlen, "location %zu has the "
+			    "reserved id 0", i + 1);
+		}
 		if (l->mapping_id != 0 &&
 		    idmap_find(&mmap, l->mapping_id) == SIZE_MAX) {
 			free(ids);
@@ -633,88 +672,273 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	return 0;
 }
 
-static int
-dec_samples(struct dec *d, const struct prof_loc *locs,
-    const struct idmap *lmap)
+/* One sample's fields as read from the wire, reused from sample to sample. */
+struct scratch {
+	uint64_t	*ids;
+	size_t		 nids, capids;
+	int64_t		*vals;
+	size_t		 nvals, capvals;
+	int64_t		(*labs)[4];	/* key, str, num, num_unit */
+	size_t		 nlabs, caplabs;
+	const struct prof_loc **locs;
+	size_t		 caplocs;
+	struct prof_label *plabs;
+	size_t		 capplabs;
+};
+
+static void *
+grow(void *a, size_t *cap, size_t need, size_t size)
 {
-	const Profile *pb = d->pb;
-	struct prof *p = d->p;
-	struct prof_sample *s;
-	struct prof_label *lb;
-	size_t i, j, k, n;
+	if (need <= *cap)
+		return a;
+	*cap = need < 16 ? 16 : need * 2;
+	return xreallocarray(a, *cap, size);
+}
 
-	p->samples = arena_calloc(p->arena, pb->n_sample, sizeof(*s));
-	p->nsamples = pb->n_sample;
-	for (i = 0; i < pb->n_sample; i++) {
-		const Sample *ps = pb->sample[i];
+static void
+scratch_free(struct scratch *sc)
+{
+	free(sc->ids);
+	free(sc->vals);
+	free(sc->labs);
+	free(sc->locs);
+	free(sc->plabs);
+}
 
-		s = &p->samples[i];
-		if (ps->n_value != p->ntypes)
-			return fail(d->err, d->errlen, "sample %zu: %zu values "
-			    "for %zu sample types", i + 1, ps->n_value,
-			    p->ntypes);
-		s->values = ps->value;
-		s->locs = arena_calloc(p->arena, ps->n_location_id,
-		    sizeof(*s->locs));
-		s->nlocs = ps->n_location_id;
-		for (j = 0; j < ps->n_location_id; j++) {
-			if ((k = idmap_find(lmap, ps->location_id[j])) ==
-			    SIZE_MAX)
-				return fail(d->err, d->errlen, "sample %zu: "
-				    "location id %" PRIu64 " not found", i + 1,
-				    ps->location_id[j]);
-			s->locs[j] = &locs[k];
+/* Append one varint, or a packed run of them, to ids (field 1) or vals. */
+static int
+read_ints(struct scratch *sc, int field, unsigned wt, const unsigned char *b,
+    size_t end, size_t *off)
+{
+	uint64_t v, n;
+	size_t stop;
+
+	if (wt == 0)
+		stop = *off + 1;	/* one varint */
+	else {
+		if (wire_varint(b, end, off, &n) == -1 || n > end - *off)
+			return -1;
+		stop = *off + n;
+	}
+	while (*off < stop) {
+		if (wire_varint(b, end, off, &v) == -1)
+			return -1;
+		if (field == 1) {
+			sc->ids = grow(sc->ids, &sc->capids, sc->nids + 1,
+			    sizeof(*sc->ids));
+			sc->ids[sc->nids++] = v;
+		} else {
+			sc->vals = grow(sc->vals, &sc->capvals, sc->nvals + 1,
+			    sizeof(*sc->vals));
+			sc->vals[sc->nvals++] = (int64_t)v;
 		}
-		s->labels = arena_calloc(p->arena, ps->n_label, sizeof(*lb));
-		for (j = n = 0; j < ps->n_label; j++) {
-			const Label *l = ps->label[j];
-
-			lb = &s->labels[n];
-			DEC_STR(d, lb->key, l->key, "sample %zu: label key "
-			    "string %" PRId64 " not in the string table (%zu "
-			    "strings)", i + 1, l->key, pb->n_string_table);
-			DEC_STR(d, lb->str, l->str, "sample %zu: label value "
-			    "string %" PRId64 " not in the string table (%zu "
-			    "strings)", i + 1, l->str, pb->n_string_table);
-			DEC_STR(d, lb->unit, l->num_unit, "sample %zu: label "
-			    "unit string %" PRId64 " not in the string table "
-			    "(%zu strings)", i + 1, l->num_unit,
-			    pb->n_string_table);
-			/* As pprof does: a label with neither is dropped. */
-			if (l->str != 0) {
-				lb->unit = "";
-				n++;
-			} else if (l->num != 0 || l->num_unit != 0) {
-				lb->str = NULL;
-				lb->num = l->num;
-				n++;
-			}
-		}
-		s->nlabels = n;
+		if (wt == 0)
+			break;
 	}
 	return 0;
 }
 
-/* Decode profile.proto bytes into p (p->arena set by the caller). */
+static int
+skip_field(unsigned wt, const unsigned char *b, size_t end, size_t *off)
+{
+	uint64_t v;
+
+	switch (wt) {
+	case 0:
+		return wire_varint(b, end, off, &v);
+	case 1:
+	case 5:
+		if (end - *off < (wt == 1 ? 8u : 4u))
+			return -1;
+		*off += wt == 1 ? 8 : 4;
+		return 0;
+	case 2:
+		if (wire_varint(b, end, off, &v) == -1 || v > end - *off)
+			return -1;
+		*off += v;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Read one Sample message (b[0..len)) into sc, the way protobuf-c would:
+ * packed or not, fields in any order, unknown fields skipped, the last of
+ * a repeated scalar winning.
+ */
+static int
+sample_read(struct scratch *sc, const unsigned char *b, size_t len)
+{
+	size_t off = 0, lend;
+	uint64_t tag, v, n;
+	unsigned wt, f;
+
+	sc->nids = sc->nvals = sc->nlabs = 0;
+	while (off < len) {
+		if (wire_varint(b, len, &off, &tag) == -1)
+			return -1;
+		wt = tag & 7;
+		f = tag >> 3 > 3 ? 0 : (unsigned)(tag >> 3);
+		if ((f == 1 || f == 2) && (wt == 0 || wt == 2)) {
+			if (read_ints(sc, (int)f, wt, b, len, &off) == -1)
+				return -1;
+		} else if (f == 3 && wt == 2) {
+			if (wire_varint(b, len, &off, &n) == -1 ||
+			    n > len - off)
+				return -1;
+			lend = off + n;
+			sc->labs = grow(sc->labs, &sc->caplabs, sc->nlabs + 1,
+			    sizeof(*sc->labs));
+			memset(sc->labs[sc->nlabs], 0, sizeof(sc->labs[0]));
+			while (off < lend) {
+				if (wire_varint(b, lend, &off, &tag) == -1)
+					return -1;
+				if ((tag & 7) == 0 && tag >> 3 >= 1 &&
+				    tag >> 3 <= 4) {
+					if (wire_varint(b, lend, &off, &v) ==
+					    -1)
+						return -1;
+					sc->labs[sc->nlabs][(tag >> 3) - 1] =
+					    (int64_t)v;
+				} else if (skip_field(tag & 7, b, lend, &off) ==
+				    -1)
+					return -1;
+			}
+			sc->nlabs++;
+		} else if (skip_field(wt, b, len, &off) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Check sc's ids and string indexes and fill s (pointing into sc). */
+static int
+sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
+    const struct idmap *lmap, size_t no, struct prof_sample *s)
+{
+	const Profile *pb = d->pb;
+	struct prof_label *lb;
+	size_t j, k, n;
+	int64_t *l;
+
+	if (sc->nvals != d->p->ntypes)
+		return fail(d->err, d->errlen, "sample %zu: %zu values for %zu "
+		    "sample types", no, sc->nvals, d->p->ntypes);
+	s->values = sc->vals;
+	sc->locs = grow(sc->locs, &sc->caplocs, sc->nids + 1,
+	    sizeof(*sc->locs));
+	for (j = 0; j < sc->nids; j++) {
+		if ((k = idmap_find(lmap, sc->ids[j])) == SIZE_MAX)
+			return fail(d->err, d->errlen, "sample %zu: location "
+			    "id %" PRIu64 " not found", no, sc->ids[j]);
+		sc->locs[j] = &locs[k];
+	}
+	s->locs = sc->locs;
+	s->nlocs = sc->nids;
+	sc->plabs = grow(sc->plabs, &sc->capplabs, sc->nlabs + 1,
+	    sizeof(*sc->plabs));
+	for (j = n = 0; j < sc->nlabs; j++) {
+		l = sc->labs[j];
+		lb = &sc->plabs[n];
+		DEC_STR(d, lb->key, l[0], "sample %zu: label key string %"
+		    PRId64 " not in the string table (%zu strings)", no, l[0],
+		    pb->n_string_table);
+		DEC_STR(d, lb->str, l[1], "sample %zu: label value string %"
+		    PRId64 " not in the string table (%zu strings)", no, l[1],
+		    pb->n_string_table);
+		DEC_STR(d, lb->unit, l[3], "sample %zu: label unit string %"
+		    PRId64 " not in the string table (%zu strings)", no, l[3],
+		    pb->n_string_table);
+		/* As pprof does: a label with neither is dropped. */
+		if (l[1] != 0) {
+			lb->unit = "";
+			lb->num = 0;
+			n++;
+		} else if (l[2] != 0 || l[3] != 0) {
+			lb->str = NULL;
+			lb->num = l[2];
+			n++;
+		}
+	}
+	s->labels = sc->plabs;
+	s->nlabels = n;
+	return 0;
+}
+
+/*
+ * The top-level fields other than samples, copied into a new buffer for
+ * protobuf-c; counts the samples and finds a second time_nanos (two
+ * profiles concatenated, as pprof says).  The wire format was checked.
+ */
+static unsigned char *
+split_samples(const unsigned char *b, size_t len, size_t *restlen,
+    size_t *nsamples, size_t *concat)
+{
+	unsigned char *rest;
+	size_t off = 0, at;
+	uint64_t tag;
+	int seen = 0;
+
+	rest = xmalloc(len > 0 ? len : 1);
+	*restlen = *nsamples = *concat = 0;
+	while (off < len) {
+		at = off;
+		if (wire_varint(b, len, &off, &tag) == -1)
+			break;
+		if (tag >> 3 == 9 && (tag & 7) == 0 && seen++ && *concat == 0)
+			*concat = at;
+		if (skip_field(tag & 7, b, len, &off) == -1)
+			break;
+		if (tag >> 3 == 2 && (tag & 7) == 2) {
+			(*nsamples)++;
+			continue;
+		}
+		memcpy(rest + *restlen, b + at, off - at);
+		*restlen += off - at;
+	}
+	return rest;
+}
+
+/*
+ * Decode profile.proto bytes: p (p->arena set by the caller) gets the
+ * header, sample types and locations; fn is called with each sample in
+ * file order (the sample and its arrays are valid during the call only).
+ * Samples are read here, everything else by protobuf-c.
+ */
 int
-pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
-    size_t errlen)
+pprof_decode_each(struct prof *p, const void *buf, size_t len,
+    pprof_sample_fn fn, void *arg, char *err, size_t errlen)
 {
 	ProtobufCAllocator pa = arena_protobuf_allocator(p->arena);
+	const unsigned char *b = buf;
+	struct scratch sc;
+	struct prof_sample s;
 	struct dec d;
 	struct prof_loc *locs = NULL;
 	struct idmap lmap;
 	Profile *pb;
-	size_t i;
+	unsigned char *rest;
+	const char *str;
+	size_t i, restlen, nsamples, concat, off, no;
+	uint64_t tag, n;
 	char why[256];
+	int rc = 0;
 
-	pb = leakatlas__pprof__profile__unpack(&pa, len, buf);
-	if (pb == NULL) {
-		if (wire_check(buf, 0, len, 0, 0, why, sizeof(why)) == 0)
-			snprintf(why, sizeof(why), "a field does not decode");
+	if (wire_check(b, 0, len, 0, 0, why, sizeof(why)) == -1)
 		return fail(err, errlen, "not a pprof profile (protobuf "
 		    "decoding failed: %s)", why);
+	rest = split_samples(b, len, &restlen, &nsamples, &concat);
+	if (concat != 0) {
+		free(rest);
+		return fail(err, errlen, "concatenated profiles (a second "
+		    "time_nanos at byte %zu)", concat);
 	}
+	pb = leakatlas__pprof__profile__unpack(&pa, restlen, rest);
+	free(rest);
+	if (pb == NULL)
+		return fail(err, errlen, "not a pprof profile (protobuf "
+		    "decoding failed)");
 	d.pb = pb;
 	d.p = p;
 	d.err = err;
@@ -726,6 +950,7 @@ pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
 	p->types = arena_calloc(p->arena, pb->n_sample_type,
 	    sizeof(*p->types));
 	p->ntypes = pb->n_sample_type;
+	p->nsamples = nsamples;
 	for (i = 0; i < pb->n_sample_type; i++) {
 		snprintf(why, sizeof(why), "sample type %zu", i + 1);
 		if (dec_type(&d, pb->sample_type[i], &p->types[i], why) == -1)
@@ -737,18 +962,134 @@ pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
 	DEC_STR(&d, p->default_type, pb->default_sample_type, "default "
 	    "sample type string %" PRId64 " not in the string table (%zu "
 	    "strings)", pb->default_sample_type, pb->n_string_table);
+	if (pb->n_string_table > 0 && pb->string_table[0][0] != '\0')
+		return fail(err, errlen, "not a pprof profile (its string "
+		    "table does not start with the empty string)");
+	if (pb->n_sample_type == 0 && nsamples > 0)
+		return fail(err, errlen, "%zu sample%s but no sample types",
+		    nsamples, nsamples == 1 ? "" : "s");
+	DEC_STR(&d, str, pb->drop_frames, "drop_frames: string %" PRId64
+	    " not in the string table (%zu strings)", pb->drop_frames,
+	    pb->n_string_table);
+	DEC_STR(&d, str, pb->keep_frames, "keep_frames: string %" PRId64
+	    " not in the string table (%zu strings)", pb->keep_frames,
+	    pb->n_string_table);
+	DEC_STR(&d, str, pb->doc_url, "doc_url: string %" PRId64 " not in "
+	    "the string table (%zu strings)", pb->doc_url,
+	    pb->n_string_table);
+	for (i = 0; i < pb->n_comment; i++)
+		if (dec_str(&d, pb->comment[i]) == NULL)
+			return fail(err, errlen, "comment %zu: string %" PRId64
+			    " not in the string table (%zu strings)", i + 1,
+			    pb->comment[i], pb->n_string_table);
 	if (dec_locations(&d, &locs, &lmap) == -1)
 		return -1;
-	return dec_samples(&d, locs, &lmap);
+
+	memset(&sc, 0, sizeof(sc));
+	for (off = 0, no = 0; off < len && rc == 0;) {
+		if (wire_varint(b, len, &off, &tag) == -1)
+			break;
+		if (tag >> 3 != 2 || (tag & 7) != 2) {
+			if (skip_field(tag & 7, b, len, &off) == -1)
+				break;
+			continue;
+		}
+		no++;
+		if (wire_varint(b, len, &off, &n) == -1 || n > len - off ||
+		    sample_read(&sc, b + off, (size_t)n) == -1) {
+			rc = fail(err, errlen, "sample %zu (at byte %zu): not "
+			    "a valid protobuf Sample", no, off);
+			break;
+		}
+		off += (size_t)n;
+		memset(&s, 0, sizeof(s));
+		if ((rc = sample_resolve(&d, &sc, locs, &lmap, no, &s)) == 0)
+			rc = fn(arg, p, &s, err, errlen);
+	}
+	scratch_free(&sc);
+	return rc;
 }
 
-/* Decode one input: Go debug=1 text or profile.proto. */
+/* Keep a copy of each sample in p (for pprof_decode). */
+struct collect {
+	struct prof_sample *v;
+	size_t		 n, cap;
+};
+
+static int
+collect_sample(void *arg, const struct prof *p, const struct prof_sample *s,
+    char *err, size_t errlen)
+{
+	struct collect *c = arg;
+	struct prof_sample *t;
+
+	(void)err;
+	(void)errlen;
+	c->v = grow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	t = &c->v[c->n++];
+	t->values = arena_calloc(p->arena, p->ntypes, sizeof(*t->values));
+	if (p->ntypes > 0)
+		memcpy(t->values, s->values, p->ntypes * sizeof(*t->values));
+	t->locs = arena_calloc(p->arena, s->nlocs, sizeof(*t->locs));
+	if (s->nlocs > 0)
+		memcpy(t->locs, s->locs, s->nlocs * sizeof(*t->locs));
+	t->nlocs = s->nlocs;
+	t->labels = arena_calloc(p->arena, s->nlabels, sizeof(*t->labels));
+	if (s->nlabels > 0)
+		memcpy(t->labels, s->labels, s->nlabels * sizeof(*t->labels));
+	t->nlabels = s->nlabels;
+	return 0;
+}
+
+/* Decode profile.proto bytes into p, every sample kept in p->samples. */
 int
-pprof_parse(struct prof *p, const struct pprof_input *in, char *err,
+pprof_decode(struct prof *p, const void *buf, size_t len, char *err,
     size_t errlen)
 {
+	struct collect c = { NULL, 0, 0 };
+	int rc;
+
+	rc = pprof_decode_each(p, buf, len, collect_sample, &c, err, errlen);
+	if (rc == 0) {
+		p->samples = arena_calloc(p->arena, c.n, sizeof(*p->samples));
+		if (c.n > 0)
+			memcpy(p->samples, c.v, c.n * sizeof(*p->samples));
+		p->nsamples = c.n;
+	}
+	free(c.v);
+	return rc;
+}
+
+/*
+ * Decode one input: Go debug=1 text (through legacy.h), a format we know
+ * but do not read (refused, naming it), else profile.proto.
+ */
+int
+pprof_parse(struct prof *p, const struct pprof_input *in, pprof_sample_fn fn,
+    void *arg, char *err, size_t errlen)
+{
+	const char *what = NULL;
+	char why[400];
+	size_t i;
+	int rc = 0;
+
 	if (in->len == 0)
 		return fail(err, errlen, "empty profile (the gzip data holds "
 		    "nothing)");
-	return pprof_decode(p, in->data, in->len, err, errlen);
+	switch (legacy_sniff((const char *)in->data, in->len, &what)) {
+	case LEGACY_GO_HEAP:
+	case LEGACY_GO_GOROUTINE:
+		if (legacy_parse(p, (const char *)in->data, in->len, why,
+		    sizeof(why)) == -1)
+			return fail(err, errlen, "%s", why);
+		for (i = 0; i < p->nsamples && rc == 0; i++)
+			rc = fn(arg, p, &p->samples[i], err, errlen);
+		return rc;
+	case LEGACY_UNSUPPORTED:
+		return fail(err, errlen, "looks like a %s, which pprof2tsv "
+		    "does not read", what != NULL ? what : "legacy profile");
+	case LEGACY_NONE:
+		break;
+	}
+	return pprof_decode_each(p, in->data, in->len, fn, arg, err, errlen);
 }

@@ -25,10 +25,21 @@ struct pprof_input {
 };
 
 int	pprof_read(const char *, size_t, struct pprof_input *, char *, size_t);
+int	pprof_load(struct pprof_input *, unsigned char *, size_t, size_t,
+	    char *, size_t);
 int	pprof_gunzip(const unsigned char *, size_t, size_t, unsigned char **,
 	    size_t *, char *, size_t);
 void	pprof_input_free(struct pprof_input *);
+struct prof_sample;
+
+/* Called with each sample; the sample is valid during the call only. */
+typedef int (*pprof_sample_fn)(void *, const struct prof *,
+	    const struct prof_sample *, char *, size_t);
+
 int	pprof_decode(struct prof *, const void *, size_t, char *, size_t);
-int	pprof_parse(struct prof *, const struct pprof_input *, char *, size_t);
+int	pprof_decode_each(struct prof *, const void *, size_t,
+	    pprof_sample_fn, void *, char *, size_t);
+int	pprof_parse(struct prof *, const struct pprof_input *,
+	    pprof_sample_fn, void *, char *, size_t);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "blocking.h"
 #include "err.h"
+#include "gctrace.h"
 #include "rank.h"
 #include "stats.h"
 #include "strmap.h"
@@ -15,10 +16,11 @@
 #include "xmalloc.h"
 
 #define NONE		UINT32_MAX
+#define MAX_VALUE	1e18
 
 /* Thresholds of the verdicts and the score; rank(1) explains each. */
 #define ALPHA		0.01	/* Mann-Kendall p for a trend */
-#define MIN_TAU		0.3	/* Mann-Kendall tau for a trend */
+#define MIN_TAU		0.5	/* Mann-Kendall tau for a trend */
 #define MIN_SNR		3.0	/* trend growth over noise for a trend */
 #define PLATEAU_STOP	0.75	/* growth slowed this much: plateau */
 #define BURST_SNR	4.0	/* excursion over noise for a burst */
@@ -273,7 +275,6 @@ blocking_group(struct rank *k, struct tsv_reader *r, size_t sid,
 	struct strmap_entry *e = strmap_at(k->stacks, sid);
 	const char *site = tsv_get(r, k->c_site), *f;
 	size_t sitelen = tsv_len(r, k->c_site), flen, fn, gid;
-	int created;
 
 	if (e->value != NULL) {
 		gid = (size_t)(uintptr_t)e->value - 1;
@@ -288,9 +289,8 @@ blocking_group(struct rank *k, struct tsv_reader *r, size_t sid,
 		sitelen = f != NULL ? flen : 0;
 	}
 	f = key2(k, site, sitelen, *op, strlen(*op), &flen);
-	gid = strmap_intern(k->groups, f, flen, &created);
+	gid = strmap_intern(k->groups, f, flen, NULL);
 	e->value = (void *)(uintptr_t)(gid + 1);
-	(void)created;
 	return (uint32_t)gid;
 }
 
@@ -312,6 +312,21 @@ grow_group(struct rank *k, struct group *g, size_t n)
 			g->ao[i] = g->io[i] = 0;
 	}
 	g->cap = cap;
+}
+
+/*
+ * A value column of the current row.  Magnitudes above 1e18 (an exabyte)
+ * are refused so that sums and differences stay finite.
+ */
+static double
+value(struct tsv_reader *r, size_t i)
+{
+	double v = tsv_get_double(r, i);
+
+	if (fabs(v) > MAX_VALUE)
+		tsv_die(r, "column '%s': '%s' is out of range",
+		    tsv_colname(r, i), tsv_get(r, i));
+	return v;
 }
 
 /* Fold one row into its group's series and its member's last value. */
@@ -364,8 +379,8 @@ add_row(struct rank *k, struct tsv_reader *r, uint32_t si, double val)
 		grow_group(k, g, (size_t)si + 1);
 	g->v[si] += val;
 	if (k->has_age) {
-		g->ao[si] += tsv_get_double(r, k->c_ao);
-		g->io[si] += tsv_get_double(r, k->c_io);
+		g->ao[si] += value(r, k->c_ao);
+		g->io[si] += value(r, k->c_io);
 	}
 	pair[0] = (uint32_t)gid;
 	pair[1] = (uint32_t)sid;
@@ -414,7 +429,7 @@ rank_read(struct rank *k, struct tsv_reader *r)
 			tsv_die(r, "type '%s' after type '%s': rank one profile "
 			    "type at a time", tsv_get(r, k->c_type), k->type);
 		si = snapshot_of(k, r);
-		val = tsv_get_double(r, k->c_val);
+		val = value(r, k->c_val);
 		k->total[si] += val;
 		if (!k->opts.drift)
 			add_row(k, r, si, val);
@@ -688,7 +703,7 @@ representatives(const struct rank *k, uint32_t last)
 
 static void
 put_result(const struct rank *k, struct tsv_writer *w, size_t no,
-    const struct result *res, const double *x, const double *y, size_t n,
+    const struct result *res, const double *y, size_t n,
     const uint32_t *kept, char **buf, size_t *cap)
 {
 	const struct strmap_entry *g = strmap_at(k->groups, res->gid);
@@ -697,7 +712,6 @@ put_result(const struct rank *k, struct tsv_writer *w, size_t no,
 	const char *op, *f;
 	size_t flen;
 
-	(void)x;
 	st = strmap_at(k->stacks, m->sid);
 	site = strmap_at(k->sites, m->site);
 	tsv_put_u64(w, no);
@@ -804,8 +818,7 @@ rank_write(struct rank *k, struct tsv_writer *w)
 		g = &k->group[res[j].gid];
 		for (i = 0; i < n; i++)
 			y[i] = at(g->v, g->cap, kept[i]);
-		put_result(k, w, ++written, &res[j], x, y, n, kept, &buf,
-		    &cap);
+		put_result(k, w, ++written, &res[j], y, n, kept, &buf, &cap);
 		if (strcmp(res[j].verdict, "leak") == 0)
 			leaks++;
 	}
@@ -862,6 +875,52 @@ rank_write_drift(struct rank *k, struct tsv_writer *w)
 	free(d);
 	free(v);
 	free(order);
+	return alarms;
+}
+
+/*
+ * The drift alarm on a gctrace log's live heap, one row per GC cycle: the
+ * snapshot is the log's name, the time empty (the log has only seconds
+ * since the process started: column uptime), the cycle's number in gc.
+ */
+size_t
+rank_write_gctrace(const struct rank_opts *o, const char *name,
+    const struct gctrace_cycle *c, size_t n, struct tsv_writer *w)
+{
+	static const char *const cols[] = {
+		"snapshot", "time", "value", "delta", "mean", "sd",
+		"threshold", "alarm", "gc", "uptime"
+	};
+	struct stats_drift *d;
+	double *v;
+	size_t i, alarms = 0;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		tsv_put_str(w, cols[i]);
+	tsv_endrow(w);
+	if (n == 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	d = xreallocarray(NULL, n, sizeof(*d));
+	for (i = 0; i < n; i++)
+		v[i] = (double)c[i].heap_live;
+	stats_drift(v, n, o->window, o->k, d);
+	for (i = 0; i < n; i++) {
+		tsv_put_str(w, name);
+		tsv_put_empty(w);
+		tsv_put_double(w, v[i]);
+		tsv_put_double(w, d[i].delta);
+		tsv_put_double(w, d[i].mean);
+		tsv_put_double(w, d[i].sd);
+		tsv_put_double(w, d[i].threshold);
+		tsv_put_u64(w, (uint64_t)d[i].alarm);
+		tsv_put_i64(w, c[i].num);
+		tsv_put_double(w, c[i].t);
+		tsv_endrow(w);
+		alarms += (size_t)d[i].alarm;
+	}
+	free(d);
+	free(v);
 	return alarms;
 }
 

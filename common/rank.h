@@ -33,12 +33,15 @@ struct rank_opts {
 };
 
 struct rank;
+struct gctrace_cycle;
 
 enum rank_by	 rank_parse_by(const char *);
 struct rank	*rank_new(const struct rank_opts *, struct tsv_reader *);
 void		 rank_read(struct rank *, struct tsv_reader *);
 size_t		 rank_write(struct rank *, struct tsv_writer *);
 size_t		 rank_write_drift(struct rank *, struct tsv_writer *);
+size_t		 rank_write_gctrace(const struct rank_opts *, const char *,
+		    const struct gctrace_cycle *, size_t, struct tsv_writer *);
 void		 rank_free(struct rank *);
 
 #endif

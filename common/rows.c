@@ -54,6 +54,8 @@ struct rows {
 	struct loctext	**lts;		/* this sample's locations */
 	size_t		 ltscap;
 	struct sbuf	 sb, lb, tmp;
+	struct sbuf	 prefix;	/* snapshot, time, type of the profile */
+	size_t		 foldidx;
 	struct lab	*labs;
 	size_t		 labcap;
 
@@ -78,6 +80,8 @@ sb_grow(struct sbuf *s, size_t n)
 static void
 sb_add(struct sbuf *s, const char *p, size_t n)
 {
+	if (n == 0)
+		return;
 	sb_grow(s, n);
 	memcpy(s->b + s->len, p, n);
 	s->len += n;
@@ -90,13 +94,30 @@ sb_addc(struct sbuf *s, char c)
 	s->b[s->len++] = c;
 }
 
+/* Decimal text of v into b (at least 21 bytes), not NUL-terminated. */
+static size_t
+fmt_i64(char *b, int64_t v)
+{
+	char t[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n = 0, k = 0;
+
+	do
+		t[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		b[k++] = '-';
+	while (n > 0)
+		b[k++] = t[--n];
+	return k;
+}
+
 static void
 sb_addi(struct sbuf *s, int64_t v)
 {
 	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRId64, v);
 
-	sb_add(s, b, (size_t)n);
+	sb_add(s, b, fmt_i64(b, v));
 }
 
 /* Append with the TSV escapes, and percent-encoding when pct is set. */
@@ -104,21 +125,29 @@ static void
 sb_add_esc(struct sbuf *s, const char *p, size_t n, int pct)
 {
 	size_t i;
+	char *o;
 
-	sb_grow(s, n);
+	if (n > SIZE_MAX / 3)
+		n = SIZE_MAX / 3;	/* xreallocarray reports it */
+	sb_grow(s, n * 3);
+	o = s->b + s->len;
 	for (i = 0; i < n; i++) {
 		switch (p[i]) {
-		case '\\': sb_add(s, "\\\\", 2); continue;
-		case '\t': sb_add(s, "\\t", 2); continue;
-		case '\n': sb_add(s, "\\n", 2); continue;
-		case '\r': sb_add(s, "\\r", 2); continue;
-		case '%': if (pct) { sb_add(s, "%25", 3); continue; } break;
-		case ',': if (pct) { sb_add(s, "%2C", 3); continue; } break;
-		case '=': if (pct) { sb_add(s, "%3D", 3); continue; } break;
+		case '\\': *o++ = '\\'; *o++ = '\\'; continue;
+		case '\t': *o++ = '\\'; *o++ = 't'; continue;
+		case '\n': *o++ = '\\'; *o++ = 'n'; continue;
+		case '\r': *o++ = '\\'; *o++ = 'r'; continue;
+		case '%': if (pct) { memcpy(o, "%25", 3); o += 3; continue; }
+			break;
+		case ',': if (pct) { memcpy(o, "%2C", 3); o += 3; continue; }
+			break;
+		case '=': if (pct) { memcpy(o, "%3D", 3); o += 3; continue; }
+			break;
 		default: break;
 		}
-		sb_addc(s, p[i]);
+		*o++ = p[i];
 	}
+	s->len = (size_t)(o - s->b);
 }
 
 struct rows *
@@ -130,6 +159,9 @@ rows_new(FILE *fp, const struct rows_opts *o)
 	r->w = tsv_writer_new(fp);
 	r->o = *o;
 	r->arena = arena_new();
+	sb_grow(&r->sb, 256);
+	sb_grow(&r->lb, 256);
+	sb_grow(&r->tmp, 256);
 	r->mask = 1023;
 	r->slots = xcalloc(r->mask + 1, sizeof(*r->slots));
 	if (o->folded)
@@ -155,6 +187,7 @@ rows_free(struct rows *r)
 	free(r->sb.b);
 	free(r->lb.b);
 	free(r->tmp.b);
+	free(r->prefix.b);
 	free(r->labs);
 	strmap_free(r->fold);
 	free(r->sums);
@@ -198,15 +231,24 @@ rows_colname(char *out, size_t size, const char *name)
 size_t
 rows_label_value(char *out, size_t size, const struct prof_label *l)
 {
-	int n;
+	char b[24];
+	size_t n, u;
 
-	if (l->str != NULL)
-		n = snprintf(out, size, "%s", l->str);
-	else if (l->unit[0] == '\0' || strcmp(l->unit, l->key) == 0)
-		n = snprintf(out, size, "%" PRId64, l->num);
-	else
-		n = snprintf(out, size, "%" PRId64 "%s", l->num, l->unit);
-	return n < 0 ? 0 : (size_t)n;
+	if (l->str != NULL) {
+		n = strlen(l->str);
+		if (size > 0) {
+			u = n < size ? n : size - 1;
+			memcpy(out, l->str, u);
+			out[u] = '\0';
+		}
+		return n;
+	}
+	n = fmt_i64(b, l->num);
+	u = l->unit[0] == '\0' || strcmp(l->unit, l->key) == 0 ? 0 :
+	    strlen(l->unit);
+	if (size > 0)
+		snprintf(out, size, "%.*s%.*s", (int)n, b, (int)u, l->unit);
+	return n + u;
 }
 
 static int
@@ -340,7 +382,7 @@ fold_index(struct rows *r, const struct prof *p, char **names, size_t *idx,
 	}
 	if (want == NULL) {
 		*idx = p->ntypes - 1;
-		for (i = 0; i < p->ntypes; i++)
+		for (i = 0; i < p->ntypes && p->default_type[0] != '\0'; i++)
 			if (strcmp(p->types[i].type, p->default_type) == 0)
 				*idx = i;
 		r->foldname = xstrdup(names[*idx]);
@@ -597,8 +639,12 @@ labels_collect(struct rows *r, const struct prof_sample *s)
 			e->vallen = strlen(l->str);
 			sb_add(lb, l->str, e->vallen);
 		} else {
-			e->vallen = rows_label_value(num, sizeof(num), l);
+			e->vallen = fmt_i64(num, l->num);
 			sb_add(lb, num, e->vallen);
+			if (l->unit[0] != '\0' && strcmp(l->unit, l->key) != 0) {
+				sb_add(lb, l->unit, strlen(l->unit));
+				e->vallen += strlen(l->unit);
+			}
 		}
 		sb_addc(lb, '\0');
 	}
@@ -668,7 +714,8 @@ put_labels(struct rows *r, size_t n)
 		sb_add_esc(s, r->lb.b + r->labs[i].val, r->labs[i].vallen, 1);
 	}
 	tsv_put_empty(r->w);
-	tsv_cat_raw(r->w, s->b, s->len);
+	if (s->len > 0)
+		tsv_cat_raw(r->w, s->b, s->len);
 }
 
 static void
@@ -732,23 +779,22 @@ fold_sample(struct rows *r, const struct prof_sample *s, size_t idx,
 }
 
 /*
- * Write (or, folded, accumulate) p's samples.  snapshot names the input;
- * time is in nanoseconds since the epoch.
+ * Start a profile: fix or check its columns, write the header the first
+ * time.  snapshot names the input; time is in nanoseconds since the epoch.
  */
 int
-rows_add(struct rows *r, const struct prof *p, const char *snapshot,
+rows_begin(struct rows *r, const struct prof *p, const char *snapshot,
     int64_t time, char *err, size_t errlen)
 {
 	struct arena *names_arena;
-	struct sbuf prefix = { NULL, 0, 0 };
+	const char *type;
 	char **names, tb[64];
-	size_t i, nlabs, foldidx = 0;
-	int rc = 0;
+	int rc;
 
 	names_arena = arena_new();
 	names = type_columns(names_arena, p);
 	if (r->o.folded)
-		rc = fold_index(r, p, names, &foldidx, err, errlen);
+		rc = fold_index(r, p, names, &r->foldidx, err, errlen);
 	else
 		rc = map_columns(r, p, names, err, errlen);
 	arena_free(names_arena);
@@ -759,27 +805,46 @@ rows_add(struct rows *r, const struct prof *p, const char *snapshot,
 	r->started = 1;
 	slots_clear(r);
 
-	sb_add_esc(&prefix, snapshot, strlen(snapshot), 0);
-	sb_addc(&prefix, '\t');
-	sb_add(&prefix, tb, tsv_format_time(tb, sizeof(tb), time));
-	sb_addc(&prefix, '\t');
-	sb_add(&prefix, rows_type(p, snapshot), strlen(rows_type(p,
-	    snapshot)));
+	r->prefix.len = 0;
+	sb_add_esc(&r->prefix, snapshot, strlen(snapshot), 0);
+	sb_addc(&r->prefix, '\t');
+	sb_add(&r->prefix, tb, tsv_format_time(tb, sizeof(tb), time));
+	sb_addc(&r->prefix, '\t');
+	type = rows_type(p, snapshot);
+	sb_add(&r->prefix, type, strlen(type));
+	return 0;
+}
 
-	for (i = 0; i < p->nsamples && rc == 0; i++) {
-		const struct prof_sample *s = &p->samples[i];
+/* Write (or, folded, add up) one sample of the profile begun last. */
+int
+rows_sample(struct rows *r, const struct prof *p, const struct prof_sample *s,
+    char *err, size_t errlen)
+{
+	size_t nlabs;
 
-		if (!sample_locs(r, s))
-			continue;
-		nlabs = labels_collect(r, s);
-		if (r->o.ntagfocus > 0 && !tagfocus_keep(r, nlabs))
-			continue;
-		if (r->o.folded)
-			rc = fold_sample(r, s, foldidx, err, errlen);
-		else
-			put_row(r, s, prefix.b, prefix.len, nlabs);
-	}
-	free(prefix.b);
+	(void)p;
+	if (!sample_locs(r, s))
+		return 0;
+	nlabs = labels_collect(r, s);
+	if (r->o.ntagfocus > 0 && !tagfocus_keep(r, nlabs))
+		return 0;
+	if (r->o.folded)
+		return fold_sample(r, s, r->foldidx, err, errlen);
+	put_row(r, s, r->prefix.b, r->prefix.len, nlabs);
+	return 0;
+}
+
+/* rows_begin, then every sample of p. */
+int
+rows_add(struct rows *r, const struct prof *p, const char *snapshot,
+    int64_t time, char *err, size_t errlen)
+{
+	size_t i;
+	int rc;
+
+	rc = rows_begin(r, p, snapshot, time, err, errlen);
+	for (i = 0; i < p->nsamples && rc == 0; i++)
+		rc = rows_sample(r, p, &p->samples[i], err, errlen);
 	return rc;
 }
 
@@ -818,6 +883,8 @@ rows_finish(struct rows *r)
 		sort_map = r->fold;
 		qsort(order, n, sizeof(*order), fold_cmp);
 		for (i = 0; i < n; i++) {
+			if (r->sums[order[i]] == 0)
+				continue;
 			e = strmap_at(r->fold, order[i]);
 			tsv_cat_raw(r->w, e->key, e->len);
 			len = snprintf(b, sizeof(b), " %" PRId64,

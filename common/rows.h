@@ -36,6 +36,10 @@ struct rows_opts {
 };
 
 struct rows	*rows_new(FILE *, const struct rows_opts *);
+int		 rows_begin(struct rows *, const struct prof *, const char *,
+		    int64_t, char *, size_t);
+int		 rows_sample(struct rows *, const struct prof *,
+		    const struct prof_sample *, char *, size_t);
 int		 rows_add(struct rows *, const struct prof *, const char *,
 		    int64_t, char *, size_t);
 int		 rows_finish(struct rows *);

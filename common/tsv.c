@@ -164,6 +164,8 @@ split(struct tsv_reader *r, char *p, size_t len)
 		}
 		r->field[n] = out = p;
 		for (; p < end && *p != '\t'; p++) {
+			if (*p == '\0')
+				tsv_die(r, "field %zu: NUL byte", n + 1);
 			if (*p != '\\') {
 				*out++ = *p;
 				continue;
@@ -496,6 +498,8 @@ tsv_parse_time(const char *s, int64_t *out)
 		return -1;
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	    sign * (oh * 3600 + om * 60);
+	if (t > INT64_MAX / 1000000000 - 1 || t < INT64_MIN / 1000000000 + 1)
+		return -1;	/* outside 1678..2262 */
 	*out = t * 1000000000 + ns;
 	return 0;
 }
@@ -608,24 +612,35 @@ tsv_put_empty(struct tsv_writer *w)
 	begin_field(w);
 }
 
+/* Decimal digits of v, written backwards from end; returns the start. */
+static char *
+format_u64(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return end;
+}
+
 void
 tsv_put_u64(struct tsv_writer *w, uint64_t v)
 {
-	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
+	char b[24], *p = format_u64(b + sizeof(b), v);
 
 	begin_field(w);
-	put_bytes(w, b, (size_t)n);
+	put_bytes(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 void
 tsv_put_i64(struct tsv_writer *w, int64_t v)
 {
-	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRId64, v);
+	char b[24], *p;
 
+	p = format_u64(b + sizeof(b), v < 0 ? -(uint64_t)v : (uint64_t)v);
+	if (v < 0)
+		*--p = '-';
 	begin_field(w);
-	put_bytes(w, b, (size_t)n);
+	put_bytes(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 /*

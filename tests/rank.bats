@@ -41,6 +41,10 @@ load lib
 	golden rank by-function-top rank --by function --top 2 rank/small.tsv
 }
 
+@test "rank: groups by the cluster column when there is one" {
+	golden rank cluster rank rank/cluster.tsv
+}
+
 @test "rank: --min-share" {
 	golden rank min-share rank --min-share 0.3 rank/small.tsv
 }
@@ -59,16 +63,30 @@ load lib
 }
 
 @test "rank: two-leaks archive, 11 snapshots" {
-	golden rank two-leaks sh -c 'gzip -dc rank/two-leaks.tsv.gz | rank'
+	golden rank two-leaks sh -c 'pprof2tsv two-leaks/heap-*.pb.gz | rank'
+}
+
+@test "rank: two-leaks through normalize-gc: both leaks first, in order" {
+	(cd "$DATA" && pprof2tsv two-leaks/heap-*.pb.gz | normalize-gc |
+	    rank --top 2) >"$BATS_TEST_TMPDIR/out"
+	cut -f2,3,5 "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/got"
+	printf '%s\t%s\t%s\n' group verdict value \
+	    'main.(*sessionStore).open leakcorpus/two-leaks/main.go:138' leak \
+	    inuse_space_norm \
+	    'main.recordError leakcorpus/two-leaks/main.go:171' leak \
+	    inuse_space_norm >"$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
 @test "rank: goroutine profiles grouped by blocking site" {
-	golden rank goroutine rank rank/goroutine-chan.tsv
+	golden rank goroutine sh -c \
+	    'pprof2tsv goroutine-chan/goroutine-*.pb.gz | rank'
 }
 
 @test "rank: --goroutines flags a site above the count" {
-	golden rank goroutines-threshold rank --goroutines 200 --min-snapshots 10 \
-	    rank/goroutine-chan.tsv
+	golden rank goroutines-threshold sh -c \
+	    'pprof2tsv goroutine-chan/goroutine-*.pb.gz |
+	    rank --goroutines 200 --min-snapshots 10'
 }
 
 @test "rank: --drift on memstats rows" {
@@ -137,4 +155,59 @@ load lib
 
 @test "rank: write error on stdout" {
 	golden rank dev-full sh -c 'rank rank/small.tsv >/dev/full'
+}
+
+@test "rank: --gctrace drift on the live heap of each GC cycle" {
+	golden rank gctrace rank --gctrace rank/two-leaks.gctrace
+}
+
+@test "rank: --gctrace with --fail-on alarm" {
+	golden rank gctrace-fail rank --gctrace rank/two-leaks.gctrace \
+	    --fail-on alarm -k 3 -w 5
+}
+
+@test "rank: --gctrace malformed gc line names its line" {
+	golden rank gctrace-bad rank --gctrace rank/bad.gctrace
+}
+
+@test "rank: --gctrace takes no FILE" {
+	golden rank gctrace-operand rank --gctrace rank/bad.gctrace \
+	    rank/small.tsv
+}
+
+# The EXAMPLES of rank(1), on the shipped example archive (ticker-leak).
+
+@test "rank(1) example: the five best suspects" {
+	cd "$top_srcdir/examples/archive"
+	pprof2tsv heap-*.pb.gz | normalize-gc | rank --top 5 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 6 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.startHeartbeat leakcorpus/ticker-leak/main.go:78\tleak')" ]
+}
+
+@test "rank(1) example: a nightly gate" {
+	cd "$top_srcdir/examples/archive"
+	run sh -c "pprof2tsv heap-*.pb.gz |
+	    rank --fail-on leak -o '$BATS_TEST_TMPDIR/suspects.tsv'"
+	[ "$status" -eq 3 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/suspects.tsv" | cut -f3)" = leak ]
+}
+
+@test "rank(1) example: goroutines piling up" {
+	cd "$DATA/goroutine-chan"
+	pprof2tsv goroutine-*.pb.gz | rank --goroutines 10000 \
+	    >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | cut -f2,3)" = \
+	    "$(printf 'main.backendQuery leakcorpus/goroutine-chan/main.go:98\tleak')" ]
+}
+
+@test "rank(1) example: drift on a gctrace log" {
+	cd "$DATA/rank"
+	run rank --gctrace two-leaks.gctrace --fail-on alarm
+	[ "$status" -eq 3 ]
+}
+
+@test "rank: a value out of range names its line" {
+	golden rank out-of-range sh -c 'printf "snapshot\ttime\tinuse_space\tsite\tstack\na\t2026-11-26T00:00:00.000000000Z\t-2e18\ts\tx\n" | rank'
 }

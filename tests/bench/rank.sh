@@ -45,25 +45,27 @@ rows=$(($(wc -l <"$tmp/in.tsv") - 1))
 tab=$(printf '\t')
 
 measure() {
-	# measure NAME CMD...: print seconds and peak RSS (KiB)
+	# measure NAME CMD...: print wall seconds, CPU seconds, peak RSS (KiB)
 	name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/$name.out"
-	cat "$tmp/time"
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" >"$tmp/$name.out"
+	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
 }
 
 set -- $(measure sort env LC_ALL=C sort -t "$tab" -k"$col" "$tmp/in.tsv")
-sort_s=$1 sort_kb=$2
+sort_s=$1 sort_cpu=$2 sort_kb=$3
 set -- $(measure rank "$rank" "$tmp/in.tsv")
-rank_s=$1 rank_kb=$2
+rank_s=$1 rank_cpu=$2 rank_kb=$3
 
 printf 'input: %d snapshots x %d groups = %d rows, %d MB\n' "$snaps" \
     "$groups" "$rows" $(($(wc -c <"$tmp/in.tsv") / 1048576))
-printf '%-28s %8s %12s\n' command seconds "peak RSS MB"
-printf '%-28s %8s %12d\n' "sort -k$col (stack)" "$sort_s" $((sort_kb / 1024))
-printf '%-28s %8s %12d\n' rank "$rank_s" $((rank_kb / 1024))
-awk -v a="$sort_s" -v b="$rank_s" 'BEGIN {
-	printf "rank / sort time: %.2f (%s)\n", b / (a > 0 ? a : 0.01),
+printf '%-24s %8s %8s %12s\n' command wall-s cpu-s "peak RSS MB"
+printf '%-24s %8s %8s %12d\n' "sort -k$col (stack)" "$sort_s" "$sort_cpu" \
+    $((sort_kb / 1024))
+printf '%-24s %8s %8s %12d\n' rank "$rank_s" "$rank_cpu" $((rank_kb / 1024))
+awk -v a="$sort_s" -v b="$rank_s" -v c="$sort_cpu" -v d="$rank_cpu" 'BEGIN {
+	printf "rank / sort: wall %.2f, cpu %.2f (%s)\n",
+	    b / (a > 0 ? a : 0.01), d / (c > 0 ? c : 0.01),
 	    b < a ? "rank faster: pass" : "rank slower: FAIL"
 	exit !(b < a)
 }'

@@ -1,0 +1,137 @@
+#!/bin/sh
+# Fault sweep: run each case once per call that can fail, with the
+# faultinject.so shim making exactly that call fail, and check that every
+# run either succeeds with the fault-free output or exits 1 with a message
+# ("prog: ...") and leaves no output file; never a crash (status >= 128),
+# never another status, never a wrong success.
+#
+#   tests/fault/sweep.sh [TOOL...]     (default: every tool built)
+#
+# Needs top_srcdir and top_builddir (make check-fault sets them) and the
+# shim at $top_builddir/tests/fault/faultinject.so.  Skipped (exit 77)
+# under AddressSanitizer, whose malloc the shim cannot replace.  Each case
+# is run twice per N: writing to stdout, and with -o FILE.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=.}"
+top_builddir=$(cd "$top_builddir" && pwd)
+so=$top_builddir/tests/fault/faultinject.so
+data=$top_srcdir/tests/data
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakatlas-fault.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL=C TZ=UTC
+
+if [ ! -f "$so" ]; then
+	echo "sweep: $so not built" >&2
+	exit 1
+fi
+
+# The cases: TOOL ARGS... (TOOL relative to top_builddir)  (run in tests/data; stdin is /dev/null unless
+# an argument is '<FILE', which is fed on stdin).
+cases() {
+	cat <<'CASES'
+pprof2tsv goroutine-chan/goroutine-0001.pb.gz
+pprof2tsv --lines two-leaks/heap-0001.pb.gz two-leaks/heap-0007.pb.gz
+pprof2tsv --folded two-leaks/heap-0004.pb.gz
+pprof2tsv <goroutine-chan/goroutine-0010.pb.gz
+tests/tools/tsvcat two-leaks/TRUTH.tsv goroutine-chan/TRUTH.tsv
+normalize-gc normalize-gc/restart.tsv
+normalize-gc --model step-exp normalize-gc/rows.tsv
+normalize-gc --gctrace normalize-gc/trace.gctrace --start 2026-11-26T03:30:00Z --keep-repeats normalize-gc/rows.tsv
+normalize-gc --memstats normalize-gc/memstats.tsv <normalize-gc/rows.tsv
+rank rank/small.tsv
+rank --drift rank/gclag.tsv
+rank rank/goroutine-chan.tsv
+tests/tools/tsvcat <../golden/pprof2tsv/goroutine.out
+CASES
+}
+
+failures=0
+runs=0
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# run N MODE TOOL ARGS: status in $st, stdout in $tmp/out, stderr in
+# $tmp/err, -o output in $tmp/o/out.tsv.
+run() {
+	n=$1 mode=$2
+	shift 2
+	rm -rf "$tmp/o"
+	mkdir "$tmp/o"
+	in=/dev/null
+	set -- "$@" END
+	while [ "$1" != END ]; do
+		case $1 in
+		'<'*) in=${1#<} ;;
+		*) set -- "$@" "$1" ;;
+		esac
+		shift
+	done
+	shift
+	[ "$mode" = file ] && set -- "$@" -o "$tmp/o/out.tsv"
+	st=0
+	(cd "$data" && FAULT_AT=$n FAULT_REPORT=$tmp/count LD_PRELOAD=$so \
+	    "$top_builddir/$@" <"$in" >"$tmp/out" 2>"$tmp/err") || st=$?
+	runs=$((runs + 1))
+}
+
+check() {
+	tool=$1 n=$2 mode=$3 what="$4 (FAULT_AT=$2, $3)"
+	if [ "$st" -eq 0 ]; then
+		got=$tmp/out
+		[ "$mode" = file ] && got=$tmp/o/out.tsv
+		cmp -s "$got" "$tmp/good" ||
+		    fail "$what: exit 0 with wrong output"
+	elif [ "$st" -eq 1 ]; then
+		if [ ! -s "$tmp/err" ]; then
+			fail "$what: exit 1 without a message"
+		elif grep -v "^$tool: " "$tmp/err" >/dev/null; then
+			fail "$what: message not '$tool: ...': $(head -1 "$tmp/err")"
+		fi
+		if [ "$mode" = file ] && [ -n "$(ls -A "$tmp/o")" ]; then
+			fail "$what: exit 1 left $(ls -A "$tmp/o")"
+		fi
+	else
+		fail "$what: exit status $st: $(head -1 "$tmp/err")"
+	fi
+}
+
+tools=${*:-}
+cases | while IFS= read -r line; do
+	# shellcheck disable=SC2086
+	set -- $line
+	tool=${1##*/}
+	case " ${tools:-$tool} " in *" $tool "*) ;; *) continue ;; esac
+	exe=$top_builddir/$1
+	if [ ! -x "$exe" ]; then
+		echo "skip: $tool not built"
+		continue
+	fi
+	if grep -q __asan_init "$exe"; then
+		echo "skip: $tool is built with AddressSanitizer"
+		exit 77
+	fi
+	run 0 stdout "$@"
+	if [ "$st" -ne 0 ]; then
+		fail "$line: fails without a fault: $(head -1 "$tmp/err")"
+		continue
+	fi
+	cp "$tmp/out" "$tmp/good"
+	sum=0
+	for mode in stdout file; do
+		run 0 "$mode" "$@"
+		check "$tool" 0 "$mode" "$line"
+		total=$(cat "$tmp/count")
+		sum=$((sum + total + 1))
+		n=1
+		while [ "$n" -le $((total + 1)) ]; do
+			run "$n" "$mode" "$@"
+			check "$tool" "$n" "$mode" "$line"
+			n=$((n + 1))
+		done
+	done
+	echo "$line: $sum runs with a fault, $failures failed"
+	[ "$failures" -eq 0 ] || exit 1
+done
