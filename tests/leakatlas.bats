@@ -305,7 +305,7 @@ teardown() {
 @test "nightly on examples/archive, as the README runs it (text report)" {
 	need_stages
 	golden leakatlas nightly-example leakatlas run nightly \
-	    --set report.f=text --set output=- ../../examples/archive/heap-*.pb.gz
+	    --set report.f=text --set output=- --set archive=../../examples/archive
 }
 
 @test "quick on two snapshots" {
@@ -322,12 +322,28 @@ teardown() {
 
 @test "memstats-drift on debug=1 dumps" {
 	need_stages
-	golden leakatlas memstats-drift leakatlas run memstats-drift \
-	    --set archive=leakatlas/memstats
+	# debug=1 dumps carry no time: pprof2tsv takes the file's, so set it.
+	local f i=0
+	mkdir "$BATS_TEST_TMPDIR/memstats"
+	for f in "$DATA"/leakatlas/memstats/heap-*.txt; do
+		cp "$f" "$BATS_TEST_TMPDIR/memstats/"
+		touch -d "2026-11-26 03:30:$((10 + i)) UTC" \
+		    "$BATS_TEST_TMPDIR/memstats/${f##*/}"
+		i=$((i + 5))
+	done
+	LEAKATLAS_DATADIR=$top_srcdir
+	golden leakatlas memstats-drift bash -c "cd '$BATS_TEST_TMPDIR' &&
+	    leakatlas run memstats-drift --set archive=memstats"
 }
 
-@test "fix-verify: the same archive before and after is not fixed" {
+@test "fix-verify: the same archive before and after has no regression" {
 	need_stages
 	golden leakatlas fix-verify-same leakatlas run fix-verify \
 	    --set before=two-leaks --set after=two-leaks
+}
+
+@test "fix-verify: new growth after the change is a regression, exit 3" {
+	need_stages
+	golden leakatlas fix-verify-regression leakatlas run fix-verify \
+	    --set before=two-leaks --set after=../../examples/archive
 }
