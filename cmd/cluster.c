@@ -55,7 +55,7 @@ usage(void)
 "  -l, --labels=MODE      labels as shingles: on (all but the heap's bytes),\n"
 "                         all, or off (default on)\n"
 "  -R, --drop-runtime     leave Go runtime frames out of the shingles\n"
-"  -x, --cross-site       also join stacks whose site frames differ\n"
+"  -x, --cross-site       also join stacks whose site functions differ\n"
 "  -n, --hashes=N         MinHash signature length (default 128)\n"
 "  -b, --bands=B          LSH bands (default: chosen from J, see cluster(1))\n"
 "  -r, --rows=R           signature values per band (default: chosen from J)\n"

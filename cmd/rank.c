@@ -62,11 +62,11 @@ static const struct option longopts[] = {
 	{ "gctrace",		required_argument,	NULL, OPT_GCTRACE },
 	{ "goroutines",		required_argument,	NULL, OPT_GOROUTINES },
 	{ "help",		no_argument,		NULL, 'h' },
-	{ "sigma",		required_argument,	NULL, 'k' },
 	{ "min-share",		required_argument,	NULL, OPT_MIN_SHARE },
 	{ "min-snapshots",	required_argument,	NULL,
 	    OPT_MIN_SNAPSHOTS },
 	{ "output",		required_argument,	NULL, 'o' },
+	{ "sigma",		required_argument,	NULL, 'k' },
 	{ "top",		required_argument,	NULL, 'n' },
 	{ "value",		required_argument,	NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -100,6 +100,21 @@ parse_real(const char *opt, const char *s, double min, double max)
 	return v;
 }
 
+/* Flush and commit the output; the exit status, EXIT_DATA on failure. */
+static int
+finish(struct tsv_writer *w, struct outfile *out, int status)
+{
+	if (tsv_writer_free(w) == -1) {
+		err_warn("write error on %s: %s", outfile_name(out),
+		    strerror(errno));
+		outfile_abort(out);
+		return EXIT_DATA;
+	}
+	if (outfile_commit(out) == -1)
+		return EXIT_DATA;
+	return status;
+}
+
 /* rank --gctrace LOG: parse the whole log, then write its drift rows. */
 static int
 drift_gctrace(const struct rank_opts *o, const char *log, const char *output,
@@ -129,15 +144,8 @@ drift_gctrace(const struct rank_opts *o, const char *log, const char *output,
 	w = tsv_writer_new(outfile_fp(out));
 	found = rank_write_gctrace(o, log, c, (size_t)n, w);
 	free(c);
-	if (tsv_writer_free(w) == -1) {
-		err_warn("write error on %s: %s", outfile_name(out),
-		    strerror(errno));
-		outfile_abort(out);
-		return EXIT_DATA;
-	}
-	if (outfile_commit(out) == -1)
-		return EXIT_DATA;
-	return fail_on != NULL && found > 0 ? EXIT_FOUND : EXIT_OK;
+	return finish(w, out, fail_on != NULL && found > 0 ? EXIT_FOUND :
+	    EXIT_OK);
 }
 
 int
@@ -236,13 +244,5 @@ main(int argc, char *argv[])
 
 	rank_free(k);
 	tsv_close(r);
-	if (tsv_writer_free(w) == -1) {
-		err_warn("write error on %s: %s", outfile_name(out),
-		    strerror(errno));
-		outfile_abort(out);
-		return EXIT_DATA;
-	}
-	if (outfile_commit(out) == -1)
-		return EXIT_DATA;
-	return status;
+	return finish(w, out, status);
 }

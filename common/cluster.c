@@ -30,6 +30,7 @@
 #define NO_ITEM		UINT32_MAX
 #define FRAME_RUNTIME	1
 #define FRAME_STDLIB	2
+#define BUCKET_TRIES	64	/* comparisons per member and bucket */
 #define CACHE_MAX	((size_t)1 << 24)	/* shingles kept: 128 MiB */
 
 struct cluster_set {
@@ -43,7 +44,9 @@ struct cluster_set {
 	uint64_t		*lhash;
 	size_t			 lcap;
 	struct strmap		*items;		/* binary key -> item */
-	uint32_t		*isite;		/* item -> its site frame */
+	uint32_t		*isite;		/* item -> its site function */
+	struct strmap		*sitefn;	/* frame's function -> id */
+	uint32_t		*fsite;		/* frame -> its function's id */
 	size_t			 icap;
 	uint32_t		*ids;		/* scratch: one key */
 	size_t			 idcap;
@@ -98,6 +101,7 @@ cluster_set_new(const struct cluster_opts *o)
 	cs->frames = strmap_new();
 	cs->labels = strmap_new();
 	cs->items = strmap_new();
+	cs->sitefn = strmap_new();
 	return cs;
 }
 
@@ -112,6 +116,8 @@ cluster_set_free(struct cluster_set *cs)
 	free(cs->fhash);
 	free(cs->fkind);
 	free(cs->isite);
+	free(cs->fsite);
+	strmap_free(cs->sitefn);
 	free(cs->lhash);
 	free(cs->ids);
 	free(cs->fh);
@@ -157,6 +163,7 @@ static uint32_t
 intern_frame(struct cluster_set *cs, const char *f, size_t len)
 {
 	uint32_t id;
+	size_t fn;
 	int created;
 
 	id = intern_hashed(cs, cs->frames, &cs->fhash, &cs->fcap, f, len,
@@ -165,7 +172,20 @@ intern_frame(struct cluster_set *cs, const char *f, size_t len)
 		if (id >= cs->kcap) {
 			cs->kcap = cs->fcap;
 			cs->fkind = xreallocarray(cs->fkind, cs->kcap, 1);
+			cs->fsite = xreallocarray(cs->fsite, cs->kcap,
+			    sizeof(*cs->fsite));
 		}
+		/* "function (file:line)" with --lines: the function alone */
+		fn = len;
+		if (len > 0 && f[len - 1] == ')')
+			for (fn = len - 1; fn > 0 && f[fn] != '('; fn--)
+				;
+		if (fn == 0 || fn == len || f[fn - 1] != ' ')
+			fn = len;
+		else
+			fn--;
+		cs->fsite[id] = (uint32_t)strmap_intern(cs->sitefn, f, fn,
+		    NULL);
 		cs->fkind[id] = (frames_is_runtime(f, len) ? FRAME_RUNTIME :
 		    0) | (frames_is_stdlib(f, len) ? FRAME_STDLIB : 0);
 	}
@@ -182,9 +202,9 @@ intern_label(struct cluster_set *cs, const char *l, size_t len)
 }
 
 /*
- * The frame a person would blame, as the site column names it: the first
- * from the leaf outside the runtime and standard library, else the leaf;
- * NO_ITEM for an empty stack.
+ * The function a person would blame, as the site column names it: that of
+ * the first frame from the leaf outside the runtime and standard library,
+ * else the leaf's; NO_ITEM for an empty stack.
  */
 static uint32_t
 site_frame(const struct cluster_set *cs, const uint32_t *id, uint32_t n)
@@ -193,8 +213,8 @@ site_frame(const struct cluster_set *cs, const uint32_t *id, uint32_t n)
 
 	for (k = n; k-- > 0;)
 		if (!(cs->fkind[id[k]] & FRAME_STDLIB))
-			return id[k];
-	return n > 0 ? id[n - 1] : NO_ITEM;
+			return cs->fsite[id[k]];
+	return n > 0 ? cs->fsite[id[n - 1]] : NO_ITEM;
 }
 
 /*
@@ -307,6 +327,8 @@ struct sets {
 	size_t		*off, *n;	/* per member: its set in v */
 	uint64_t	*grp;		/* per member: root and index */
 	size_t		*start;		/* group starts in grp */
+	uint32_t	*tries;		/* per member: pairs compared */
+	size_t		*left;		/* per group: members under the cap */
 	size_t		 mcap;
 };
 
@@ -423,7 +445,10 @@ confirm(struct cluster_set *cs, struct sets *s, size_t i, uint32_t x,
 	return 1;
 }
 
-/* Compare the members of two groups until one pair joins them. */
+/*
+ * Compare the members of two groups until one pair joins them, each member
+ * at most BUCKET_TRIES times per bucket.
+ */
 static void
 link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
     size_t gi, size_t gj)
@@ -431,14 +456,22 @@ link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 	const uint64_t *g = s->grp;
 	size_t i, j, x, y;
 
-	for (i = s->start[gi]; i < s->start[gi + 1]; i++)
-		for (j = s->start[gj]; j < s->start[gj + 1]; j++) {
-			x = (uint32_t)g[i];
+	for (i = s->start[gi]; i < s->start[gi + 1]; i++) {
+		x = (uint32_t)g[i];
+		for (j = s->start[gj]; j < s->start[gj + 1] &&
+		    s->tries[x] < BUCKET_TRIES; j++) {
 			y = (uint32_t)g[j];
+			if (s->tries[y] >= BUCKET_TRIES)
+				continue;
+			if (++s->tries[x] == BUCKET_TRIES)
+				s->left[gi]--;
+			if (++s->tries[y] == BUCKET_TRIES)
+				s->left[gj]--;
 			if (confirm(cs, s, x, (uint32_t)b[x], y,
 			    (uint32_t)b[y], NULL, NULL))
 				return;
 		}
+	}
 }
 
 static int
@@ -470,13 +503,17 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 		s->off = xreallocarray(s->off, s->mcap, sizeof(size_t));
 		s->n = xreallocarray(s->n, s->mcap, sizeof(size_t));
 		s->grp = xreallocarray(s->grp, s->mcap, sizeof(uint64_t));
+		s->tries = xreallocarray(s->tries, s->mcap, sizeof(uint32_t));
+		s->left = xreallocarray(s->left, s->mcap, sizeof(size_t));
 		s->start = xreallocarray(s->start, s->mcap + 1,
 		    sizeof(size_t));
 	}
 	cs->st.candidates += m * (m - 1) / 2;
 	s->len = 0;
-	for (i = 0; i < m; i++)
+	for (i = 0; i < m; i++) {
 		s->off[i] = SIZE_MAX;
+		s->tries[i] = 0;
+	}
 	if (fn != NULL) {
 		for (i = 0; i < m; i++)
 			for (j = i + 1; j < m; j++)
@@ -499,10 +536,13 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 			s->start[ng++] = i;
 	s->start[ng] = m;
 	for (gi = 0; gi < ng; gi++)
-		for (gj = gi + 1; gj < ng; gj++) {
-			if (unionfind_find(uf, (uint32_t)(g[s->start[gi]] >>
-			    32)) == unionfind_find(uf,
-			    (uint32_t)(g[s->start[gj]] >> 32)))
+		s->left[gi] = s->start[gi + 1] - s->start[gi];
+	for (gi = 0; gi < ng; gi++)
+		for (gj = gi + 1; gj < ng && s->left[gi] > 0; gj++) {
+			if (s->left[gj] == 0 || unionfind_find(uf,
+			    (uint32_t)(g[s->start[gi]] >> 32)) ==
+			    unionfind_find(uf, (uint32_t)(g[s->start[gj]] >>
+			    32)))
 				continue;
 			link_groups(cs, s, b, gi, gj);
 		}
@@ -626,7 +666,8 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 		minhash_sign(sh, need, cs->o.nhash, cs->o.seed, sig);
 		cache_add(cs, (uint32_t)i, sh, need);
 		minhash_band_keys(sig, nb, nr, cs->o.cross_site ||
-		    cs->isite[i] == NO_ITEM ? 0 : cs->fhash[cs->isite[i]],
+		    cs->isite[i] == NO_ITEM ? 0 :
+		    strmap_at(cs->sitefn, cs->isite[i])->hash,
 		    keys + i * (size_t)nb);
 	}
 	free(sh);
@@ -655,6 +696,8 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 	free(sets.n);
 	free(sets.grp);
 	free(sets.start);
+	free(sets.tries);
+	free(sets.left);
 	name_clusters(cs);
 }
 
@@ -776,7 +819,8 @@ put_rows(struct cluster_set *cs, FILE *spool, struct tsv_writer *w,
 		}
 		tsv_endrow(w);
 	}
-	if (ferror(spool))
+	/* getline also stops on ENOMEM, without setting the error flag. */
+	if (ferror(spool) || !feof(spool))
 		err_die(EXIT_DATA, "temporary file: %s", strerror(errno));
 	free(line);
 }

@@ -28,13 +28,27 @@ err_prog(void)
 	return prog;
 }
 
+/*
+ * The line is formatted whole and written in one call, so that the
+ * messages of stages sharing a stderr (a pipeline) never interleave
+ * within a line.  A message longer than the buffer is cut.
+ */
 void
 err_vwarn(const char *fmt, va_list ap)
 {
+	char buf[4096];
+	size_t n, room;
+	int m;
+
 	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	m = snprintf(buf, sizeof(buf), "%s: ", prog);
+	n = m > 0 && (size_t)m < sizeof(buf) / 2 ? (size_t)m : 0;
+	room = sizeof(buf) - n - 1;		/* 1 for the newline */
+	m = vsnprintf(buf + n, room, fmt, ap);
+	if (m > 0)
+		n += (size_t)m < room ? (size_t)m : room - 1;
+	buf[n++] = '\n';
+	fwrite(buf, 1, n, stderr);
 }
 
 void

@@ -59,20 +59,28 @@ fixcheck_has(const struct fixcheck *fc, int after)
 	return fc->inputs[after != 0];
 }
 
+/* Intern the key "a TAB b" in m; return its index. */
+static size_t
+intern2(struct strmap *m, const char *a, const char *b, int *isnew)
+{
+	char *key;
+	size_t i;
+
+	xasprintf(&key, "%s\t%s", a, b);
+	i = strmap_intern(m, key, strlen(key), isnew);
+	free(key);
+	return i;
+}
+
 static void
 put(struct fixcheck *fc, int after, const char *metric, const char *func,
     double v)
 {
-	char *key;
-	size_t i;
-	int isnew;
 	struct strmap_entry *e;
 	struct cell *c;
+	int isnew;
 
-	xasprintf(&key, "%s\t%s", metric, func);
-	i = strmap_intern(fc->cells, key, strlen(key), &isnew);
-	free(key);
-	e = strmap_at(fc->cells, i);
+	e = strmap_at(fc->cells, intern2(fc->cells, metric, func, &isnew));
 	if (isnew)
 		e->value = xcalloc(1, sizeof(struct cell));
 	c = e->value;
@@ -80,7 +88,7 @@ put(struct fixcheck *fc, int after, const char *metric, const char *func,
 	c->has[after] = 1;
 }
 
-/* Per (function, snapshot) sums of one value column. */
+/* Per (function, snapshot) sums of one value column, by "func\tsnap". */
 struct series {
 	struct strmap	*keys;		/* "function\tsnapshot" */
 	double		*sum;
@@ -89,13 +97,10 @@ struct series {
 static void
 series_add(struct series *s, const char *func, const char *snap, double v)
 {
-	char *key;
 	size_t i;
 	int isnew;
 
-	xasprintf(&key, "%s\t%s", func, snap);
-	i = strmap_intern(s->keys, key, strlen(key), &isnew);
-	free(key);
+	i = intern2(s->keys, func, snap, &isnew);
 	if (isnew) {
 		s->sum = xreallocarray(s->sum, i + 1, sizeof(double));
 		s->sum[i] = 0;

@@ -984,6 +984,8 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 			    pb->comment[i], pb->n_string_table);
 	if (dec_locations(&d, &locs, &lmap) == -1)
 		return -1;
+	p->locs = locs;
+	p->nlocs = pb->n_location;
 
 	memset(&sc, 0, sizeof(sc));
 	for (off = 0, no = 0; off < len && rc == 0;) {

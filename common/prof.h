@@ -57,6 +57,9 @@ struct prof {
 	int64_t		 period;
 	const char	*default_type;	/* "" when unset */
 	const char	*format;	/* "proto", "heap-text", ... */
+	const struct prof_loc *locs;	/* every location, when a reader keeps
+					   them in one array; else NULL */
+	size_t		 nlocs;
 };
 
 #endif

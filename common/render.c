@@ -325,9 +325,12 @@ suspect_facts(const struct suspect *s, struct fact *f, char *loc,
 	}
 	fmt_time(a, sizeof(a), s->t_first);
 	fmt_time(b, sizeof(b), s->t_last);
-	fact_add(f, &n, "Window", "%.0f snapshots, %s .. %s",
-	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots, a,
-	    b + (strncmp(a, b, 11) == 0 ? 11 : 0));
+	x = fact_add(f, &n, "Window", "%.0f snapshots",
+	    isnan(s->snapshots) ? (double)s->nseries : s->snapshots);
+	if (s->t_first != INT64_MIN && s->t_last != INT64_MIN)
+		snprintf(x->text + strlen(x->text), sizeof(x->text) -
+		    strlen(x->text), ", %s .. %s", a, b +
+		    (strncmp(a, b, 11) == 0 ? 11 : 0));
 	if (s->nseries > 0) {
 		x = fact_add(f, &n, "Series", "%s", "");
 		x->spark = s->series;
@@ -354,6 +357,13 @@ leak_line(const struct report *r, char *b, size_t size)
 		snprintf(b, size, "%zu leak%s found among %zu suspect%s.",
 		    nleaks(r), nleaks(r) == 1 ? "" : "s", r->n,
 		    r->n == 1 ? "" : "s");
+}
+
+/* The name of the suspect's i-th matching rule, "-" when none. */
+static const char *
+rule_name(const struct rules *rules, const struct suspect *s, size_t i)
+{
+	return i < s->nmatch ? rules_info(rules, s->match[i].rule)->name : "-";
 }
 
 /* ---- text ---------------------------------------------------------- */
@@ -517,9 +527,10 @@ text_suspect(const struct report *r, const struct rules *rules,
 		text_line(fp, 4, "pattern   none of the rules matched");
 	for (i = 0; i < s->nmatch && i < 1; i++) {
 		const struct rules_match *m = &s->match[i];
+		const struct rules_info *ri = rules_info(rules, m->rule);
 
 		snprintf(line, sizeof(line), "pattern   %s: %s",
-		    rules_name(rules, m->rule), rules_title(rules, m->rule));
+		    ri->name, ri->title);
 		text_line(fp, 4, line);
 		if (m->line > 0)
 			snprintf(line, sizeof(line), "evidence  %s %d: %s",
@@ -528,16 +539,15 @@ text_suspect(const struct report *r, const struct rules *rules,
 			snprintf(line, sizeof(line), "evidence  %s: %s",
 			    m->what, m->evidence);
 		text_line(fp, 4, line);
-		text_wrap(fp, 4, "why       ", rules_explanation(rules,
-		    m->rule));
-		text_wrap(fp, 4, "fix       ", rules_fix(rules, m->rule));
+		text_wrap(fp, 4, "why       ", ri->explanation);
+		text_wrap(fp, 4, "fix       ", ri->fix);
 	}
 	if (s->nmatch > 1) {
 		snprintf(line, sizeof(line), "also      ");
 		for (i = 1; i < s->nmatch; i++)
 			snprintf(line + strlen(line), sizeof(line) -
 			    strlen(line), "%s%s", i > 1 ? ", " : "",
-			    rules_name(rules, s->match[i].rule));
+			    rule_name(rules, s, i));
 		text_line(fp, 4, line);
 	}
 	if (s->src_path != NULL) {
@@ -672,23 +682,23 @@ md_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 		fprintf(fp, "- **Pattern:** none of the rules matched\n");
 	else {
 		const struct rules_match *m = &s->match[0];
+		const struct rules_info *ri = rules_info(rules, m->rule);
 
-		fprintf(fp, "- **Pattern:** %s — ", rules_name(rules,
-		    m->rule));
-		md_escape(fp, rules_title(rules, m->rule));
+		fprintf(fp, "- **Pattern:** %s — ", ri->name);
+		md_escape(fp, ri->title);
 		fprintf(fp, "\n  - *Evidence:* %s", m->what);
 		if (m->line > 0)
 			fprintf(fp, " %d", m->line);
 		fprintf(fp, ": ");
 		md_code(fp, m->evidence);
 		fprintf(fp, "\n  - *Why:* ");
-		md_escape(fp, rules_explanation(rules, m->rule));
+		md_escape(fp, ri->explanation);
 		fprintf(fp, "\n  - *Fix:* ");
-		md_escape(fp, rules_fix(rules, m->rule));
+		md_escape(fp, ri->fix);
 		fprintf(fp, "\n");
 		for (i = 1; i < s->nmatch; i++)
 			fprintf(fp, "%s%s", i == 1 ? "  - *Also matches:* " :
-			    ", ", rules_name(rules, s->match[i].rule));
+			    ", ", rule_name(rules, s, i));
 		if (s->nmatch > 1)
 			fprintf(fp, "\n");
 	}
@@ -742,8 +752,7 @@ write_markdown(const struct report *r, const struct rules *rules, FILE *fp)
 			report_sparkline(sp, sizeof(sp), s->series,
 			    s->nseries);
 			fprintf(fp, " | %s | %s | %s |\n", a, sp,
-			    s->nmatch > 0 ? rules_name(rules,
-			    s->match[0].rule) : "-");
+			    rule_name(rules, s, 0));
 		}
 		fprintf(fp, "\n");
 	}
@@ -924,26 +933,26 @@ html_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 		fprintf(fp, "<p>Pattern: none of the rules matched.</p>\n");
 	else {
 		const struct rules_match *m = &s->match[0];
+		const struct rules_info *ri = rules_info(rules, m->rule);
 
 		fprintf(fp, "<div class=\"pattern\"><strong>Pattern: ");
-		report_html_escape(fp, rules_name(rules, m->rule));
+		report_html_escape(fp, ri->name);
 		fprintf(fp, "</strong> &mdash; ");
-		report_html_escape(fp, rules_title(rules, m->rule));
+		report_html_escape(fp, ri->title);
 		fprintf(fp, "<br>Evidence: %s", m->what);
 		if (m->line > 0)
 			fprintf(fp, " %d", m->line);
 		fprintf(fp, ": <code>");
 		report_html_escape(fp, m->evidence);
 		fprintf(fp, "</code>\n<p><strong>Why.</strong> ");
-		report_html_escape(fp, rules_explanation(rules, m->rule));
+		report_html_escape(fp, ri->explanation);
 		fprintf(fp, "</p>\n<p><strong>Fix.</strong> ");
-		report_html_escape(fp, rules_fix(rules, m->rule));
+		report_html_escape(fp, ri->fix);
 		fprintf(fp, "</p>");
 		for (i = 1; i < s->nmatch; i++) {
 			fprintf(fp, "%s", i == 1 ? "<small>Also matches: " :
 			    ", ");
-			report_html_escape(fp, rules_name(rules,
-			    s->match[i].rule));
+			report_html_escape(fp, rule_name(rules, s, i));
 		}
 		if (s->nmatch > 1)
 			fprintf(fp, "</small>");
@@ -1021,8 +1030,7 @@ write_html(const struct report *r, const struct rules *rules, FILE *fp)
 			fprintf(fp, "</code></td><td>%s</td><td>", a);
 			report_svg(fp, s->series, s->nseries, "series");
 			fprintf(fp, "</td><td>");
-			report_html_escape(fp, s->nmatch > 0 ? rules_name(rules,
-			    s->match[0].rule) : "-");
+			report_html_escape(fp, rule_name(rules, s, 0));
 			fprintf(fp, "</td></tr>\n");
 		}
 		fprintf(fp, "</table>\n");

@@ -474,7 +474,8 @@ report_read_escape(struct report *r, const char *path)
 		    sizeof(char *));
 		r->escape[r->nescape++] = xstrdup(line);
 	}
-	if (ferror(fp))
+	/* getline also stops on ENOMEM, without setting the error flag. */
+	if (ferror(fp) || !feof(fp))
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	free(line);
 	fclose(fp);

@@ -50,6 +50,10 @@ struct rows {
 
 	struct arena	*arena;		/* per profile: texts */
 	struct loctext	**slots;	/* open addressing by loc pointer */
+	const struct prof_loc *base;	/* p->locs: found by index */
+	size_t		 nbase;
+	struct loctext	**direct;	/* by index into base */
+	size_t		 capdirect;
 	size_t		 mask, nused;
 	struct loctext	**lts;		/* this sample's locations */
 	size_t		 ltscap;
@@ -183,6 +187,7 @@ rows_free(struct rows *r)
 	free(r->colidx);
 	arena_free(r->arena);
 	free(r->slots);
+	free(r->direct);
 	free(r->lts);
 	free(r->sb.b);
 	free(r->lb.b);
@@ -581,7 +586,17 @@ loctext_new(struct rows *r, const struct prof_loc *loc)
 static struct loctext *
 loctext_get(struct rows *r, const struct prof_loc *loc)
 {
-	size_t i = slot_of(r, loc);
+	uintptr_t k = (uintptr_t)loc - (uintptr_t)r->base;
+	size_t i;
+
+	/* Locations of one array (profile.proto) are found by index. */
+	if (r->base != NULL && k < r->nbase * sizeof(*loc)) {
+		k /= sizeof(*loc);
+		if (r->direct[k] == NULL)
+			r->direct[k] = loctext_new(r, loc);
+		return r->direct[k];
+	}
+	i = slot_of(r, loc);
 
 	if (r->slots[i] != NULL)
 		return r->slots[i];
@@ -804,6 +819,14 @@ rows_begin(struct rows *r, const struct prof *p, const char *snapshot,
 		write_header(r);
 	r->started = 1;
 	slots_clear(r);
+	r->base = p->locs;
+	r->nbase = p->locs != NULL ? p->nlocs : 0;
+	if (r->nbase > r->capdirect) {
+		free(r->direct);
+		r->capdirect = r->nbase;
+		r->direct = xcalloc(r->capdirect, sizeof(*r->direct));
+	} else if (r->nbase > 0)
+		memset(r->direct, 0, r->nbase * sizeof(*r->direct));
 
 	r->prefix.len = 0;
 	sb_add_esc(&r->prefix, snapshot, strlen(snapshot), 0);

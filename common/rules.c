@@ -24,10 +24,7 @@ static const char *const matcher_key[M_NKINDS] = {
 };
 
 struct rule {
-	char		*name;
-	char		*title;
-	char		*explanation;
-	char		*fix;
+	struct rules_info info;
 	int		 entry;
 	regex_t		*re[M_NKINDS];
 	size_t		 nre[M_NKINDS];
@@ -49,10 +46,10 @@ rule_clear(struct rule *r)
 {
 	size_t k, j;
 
-	free(r->name);
-	free(r->title);
-	free(r->explanation);
-	free(r->fix);
+	free(r->info.name);
+	free(r->info.title);
+	free(r->info.explanation);
+	free(r->info.fix);
 	for (k = 0; k < M_NKINDS; k++) {
 		for (j = 0; j < r->nre[k]; j++)
 			regfree(&r->re[k][j]);
@@ -124,7 +121,8 @@ add_regex(const struct loader *l, yaml_node_t *n, struct rule *r, int k)
 	    != 0) {
 		regerror(e, &r->re[k][r->nre[k]], buf, sizeof(buf));
 		snprintf(msg, sizeof(msg), "rule '%s': bad regular expression "
-		    "'%.60s': %s", r->name != NULL ? r->name : "?", pat, buf);
+		    "'%.60s': %s", r->info.name != NULL ? r->info.name : "?",
+		    pat, buf);
 		load_die(l, n, msg);
 	}
 	r->nre[k]++;
@@ -162,10 +160,10 @@ parse_rule(struct loader *l, yaml_node_t *n, struct rule *r)
 	    p++) {
 		kn = yaml_document_get_node(&l->doc, p->key);
 		if (strcmp(scalar(l, kn, "key"), "name") == 0)
-			r->name = xstrdup(scalar(l, yaml_document_get_node(
+			r->info.name = xstrdup(scalar(l, yaml_document_get_node(
 			    &l->doc, p->value), "name"));
 	}
-	if (r->name == NULL || *r->name == '\0')
+	if (r->info.name == NULL || *r->info.name == '\0')
 		load_die(l, n, "rule has no 'name'");
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
@@ -181,14 +179,14 @@ parse_rule(struct loader *l, yaml_node_t *n, struct rule *r)
 		} else if (strcmp(key, "name") == 0) {
 			continue;
 		} else if (strcmp(key, "title") == 0) {
-			free(r->title);
-			r->title = xstrdup(scalar(l, vn, key));
+			free(r->info.title);
+			r->info.title = xstrdup(scalar(l, vn, key));
 		} else if (strcmp(key, "explanation") == 0) {
-			free(r->explanation);
-			r->explanation = xstrdup(scalar(l, vn, key));
+			free(r->info.explanation);
+			r->info.explanation = xstrdup(scalar(l, vn, key));
 		} else if (strcmp(key, "fix") == 0) {
-			free(r->fix);
-			r->fix = xstrdup(scalar(l, vn, key));
+			free(r->info.fix);
+			r->info.fix = xstrdup(scalar(l, vn, key));
 		} else if (strcmp(key, "entry") == 0) {
 			v = scalar(l, vn, key);
 			if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
@@ -197,23 +195,23 @@ parse_rule(struct loader *l, yaml_node_t *n, struct rule *r)
 			any |= r->entry;
 		} else {
 			snprintf(msg, sizeof(msg), "rule '%s': unknown key "
-			    "'%.40s'", r->name, key);
+			    "'%.40s'", r->info.name, key);
 			load_die(l, kn, msg);
 		}
 	}
 	if (!any) {
 		snprintf(msg, sizeof(msg), "rule '%s' has nothing to match "
-		    "(frames, op, source, site or entry)", r->name);
+		    "(frames, op, source, site or entry)", r->info.name);
 		load_die(l, n, msg);
 	}
-	if (r->fix == NULL) {
-		snprintf(msg, sizeof(msg), "rule '%s' has no 'fix'", r->name);
+	if (r->info.fix == NULL) {
+		snprintf(msg, sizeof(msg), "rule '%s' has no 'fix'", r->info.name);
 		load_die(l, n, msg);
 	}
-	if (r->title == NULL)
-		r->title = xstrdup(r->name);
-	if (r->explanation == NULL)
-		r->explanation = xstrdup("");
+	if (r->info.title == NULL)
+		r->info.title = xstrdup(r->info.name);
+	if (r->info.explanation == NULL)
+		r->info.explanation = xstrdup("");
 }
 
 /*
@@ -235,7 +233,10 @@ rules_load(struct rules *rs, const char *path)
 	if ((fp = fopen(path, "r")) == NULL)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	l.path = path;
-	yaml_parser_initialize(&parser);
+	/* A parser that failed to start "loads" an empty event: libyaml
+	   asserts. */
+	if (!yaml_parser_initialize(&parser))
+		err_die(EXIT_DATA, "%s: out of memory", path);
 	yaml_parser_set_input_file(&parser, fp);
 	if (!yaml_parser_load(&parser, &l.doc)) {
 		err_die(EXIT_DATA, "%s:%lu: %s", path,
@@ -264,7 +265,7 @@ rules_load(struct rules *rs, const char *path)
 		memset(&r, 0, sizeof(r));
 		parse_rule(&l, yaml_document_get_node(&l.doc, *it), &r);
 		for (i = 0, dup = 0; i < rs->n; i++)
-			if (strcmp(rs->v[i].name, r.name) == 0)
+			if (strcmp(rs->v[i].info.name, r.info.name) == 0)
 				dup = 1;
 		if (dup) {
 			rule_clear(&r);
@@ -282,28 +283,11 @@ rules_count(const struct rules *rs)
 	return rs->n;
 }
 
-const char *
-rules_name(const struct rules *rs, size_t i)
+/* The texts of rule i: borrowed, valid until rules_free(). */
+const struct rules_info *
+rules_info(const struct rules *rs, size_t i)
 {
-	return rs->v[i].name;
-}
-
-const char *
-rules_title(const struct rules *rs, size_t i)
-{
-	return rs->v[i].title;
-}
-
-const char *
-rules_explanation(const struct rules *rs, size_t i)
-{
-	return rs->v[i].explanation;
-}
-
-const char *
-rules_fix(const struct rules *rs, size_t i)
-{
-	return rs->v[i].fix;
+	return &rs->v[i].info;
 }
 
 static const char *

@@ -45,14 +45,19 @@ struct rules_match {
 	char		 evidence[160];	/* the frame, line or op matched */
 };
 
+/* A rule's texts. */
+struct rules_info {
+	char		*name;
+	char		*title;
+	char		*explanation;
+	char		*fix;
+};
+
 struct rules	*rules_new(void);
 void		 rules_free(struct rules *);
 void		 rules_load(struct rules *, const char *);
 size_t		 rules_count(const struct rules *);
-const char	*rules_name(const struct rules *, size_t);
-const char	*rules_title(const struct rules *, size_t);
-const char	*rules_explanation(const struct rules *, size_t);
-const char	*rules_fix(const struct rules *, size_t);
+const struct rules_info *rules_info(const struct rules *, size_t);
 size_t		 rules_match(const struct rules *, const struct rules_input *,
 		    struct rules_match *, size_t);
 char		*rules_default_path(void);

@@ -6,6 +6,15 @@ load lib
 # The input's columns, and the cluster column alone, of cluster's output.
 others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 
+# Skip when pprof2tsv or the shared profile fixtures are not there (they
+# are not in the distribution tarball unless their owner lists them).
+need_profiles() {
+	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	for f in "$@"; do
+		[ -e "$f" ] || skip "no $f"
+	done
+}
+
 @test "heap rows: leak variants joined, the rest apart (golden)" {
 	golden cluster heap cluster cluster/heap.tsv
 }
@@ -164,7 +173,7 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 }
 
 @test "real profiles: pprof2tsv | cluster keeps every row and column" {
-	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	need_profiles "$DATA/two-leaks/heap-0001.pb.gz"
 	cd "$DATA"
 	pprof2tsv two-leaks/*.pb.gz >"$BATS_TEST_TMPDIR/in"
 	cluster "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
@@ -175,7 +184,7 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 }
 
 @test "real profiles: the two leaks are apart, each with its own site" {
-	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	need_profiles "$DATA/two-leaks/heap-0001.pb.gz"
 	cd "$DATA"
 	pprof2tsv two-leaks/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
 	# every cluster holding a leak row holds only rows of that leak's site
@@ -193,7 +202,7 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 }
 
 @test "real profiles: goroutine leaks apart (send vs receive)" {
-	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	need_profiles "$DATA/goroutine-chan/goroutine-0001.pb.gz"
 	cd "$DATA"
 	pprof2tsv goroutine-chan/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
 	a=$(awk -F'\t' 'index($6, "main.backendQuery ") == 1 { print $NF }' \
@@ -205,7 +214,7 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 }
 
 @test "cluster | rank: one rank row per cluster id" {
-	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	need_profiles "$DATA/two-leaks/heap-0001.pb.gz"
 	command -v rank >/dev/null || skip "no rank"
 	cd "$DATA"
 	pprof2tsv two-leaks/*.pb.gz | cluster >"$BATS_TEST_TMPDIR/out"
@@ -218,7 +227,8 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 }
 
 @test "man page examples on examples/archive and goroutine-chan" {
-	command -v pprof2tsv >/dev/null || skip "no pprof2tsv"
+	need_profiles "$top_srcdir/examples/archive/heap-0001.pb.gz" \
+	    "$DATA/goroutine-chan/goroutine-0001.pb.gz"
 	cd "$top_srcdir/examples/archive"
 	if command -v normalize-gc >/dev/null && command -v rank >/dev/null
 	then
@@ -242,4 +252,16 @@ others() { cut -f "1-$(head -1 "$1" | awk -F'\t' '{print NF}')" "$2"; }
 	run sh -c 'cluster --verbose -b 16 -r 8 cluster/heap.tsv >/dev/null'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"in 16 bands of 8 rows"* ]]
+}
+
+@test "--labels all makes the bytes label part of a stack's key" {
+	cd "$DATA"
+	run sh -c 'cluster --verbose -o /dev/null cluster/heap.tsv 2>&1'
+	[[ "${lines[0]}" == *", 7 distinct stacks,"* ]]
+	run sh -c 'cluster --verbose -l all -o /dev/null cluster/heap.tsv 2>&1'
+	[[ "${lines[0]}" == *", 8 distinct stacks,"* ]]
+	# one label more or less does not split the leak
+	n=$(cluster -l all cluster/heap.tsv |
+	    awk -F'\t' '$11 == "leak" {print $12}' | sort -u | wc -l)
+	[ "$n" = 1 ]
 }

@@ -277,3 +277,31 @@ pipeline() {
 	grep -q 'blocked   chan send' "$BATS_TEST_TMPDIR/g.txt"
 	[ "$(grep -c 'pattern   goroutine-channel:' "$BATS_TEST_TMPDIR/g.txt")" -eq 2 ]
 }
+
+@test "report(1) examples on examples/archive" {
+	command -v pprof2tsv >/dev/null && command -v rank >/dev/null ||
+	    skip "no pprof2tsv or rank"
+	cd "$BATS_TEST_TMPDIR"
+	ex=$top_srcdir/examples/archive
+	pprof2tsv "$ex"/heap-*.pb.gz | normalize-gc | cluster >rows.tsv
+	rank rows.tsv | report --samples rows.tsv -o leaks.html
+	grep -q '<code>main.startHeartbeat</code>' leaks.html
+	grep -q '<strong>Pattern: ticker-timer</strong>' leaks.html
+	rank rows.tsv | report --samples rows.tsv --source-root "$ex" --top 3 \
+	    >leaks.txt
+	grep -q '^#1  leak .*main.startHeartbeat$' leaks.txt
+	# The same archive before and after: nothing regressed.
+	pprof2tsv "$ex"/heap-*.pb.gz >before.tsv
+	cp before.tsv after.tsv
+	run report --before before.tsv --after after.tsv --tolerance 10%
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 regressions beyond the tolerance of 10.0%."* ]]
+	# Half the snapshots after: the leak is smaller, nothing regressed;
+	# swapped, the leak grew and the exit status is 3.
+	pprof2tsv "$ex"/heap-000[1-9].pb.gz "$ex"/heap-001*.pb.gz >after.tsv
+	run report --before before.tsv --after after.tsv
+	[ "$status" -eq 0 ]
+	run report --before after.tsv --after before.tsv
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"main.startHeartbeat"*"regressed"* ]]
+}

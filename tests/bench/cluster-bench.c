@@ -44,10 +44,6 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-struct stacks {
-	struct strmap	*m;
-};
-
 /* Split a stack into frames (pointers into a copy). */
 static size_t
 split(char *s, char **f, size_t max)
@@ -88,7 +84,7 @@ static void
 perturb(struct strmap *m, size_t base, size_t nvariants)
 {
 	char *copy, *f[1024], *g[1026], fake[64];
-	size_t n, i, k, v, at, nb = strmap_count(m);
+	size_t n, i, k, v, at;
 
 	for (v = 0; v < nvariants; v++) {
 		copy = xstrdup(strmap_at(m, rnd(base))->key);
@@ -125,7 +121,6 @@ perturb(struct strmap *m, size_t base, size_t nvariants)
 		join_add(m, g, k);
 		free(copy);
 	}
-	(void)nb;
 }
 
 struct pairs {

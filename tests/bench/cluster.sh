@@ -13,6 +13,7 @@ top=${top_builddir:-$(pwd)}
 corpus=${LEAKATLAS_CORPUS:-/work/shared/corpus}/gen/out
 tmp=${TMPDIR:-/tmp}/cluster-bench.$$
 mkdir -p "$tmp"
+lines=
 trap 'rm -rf "$tmp"' EXIT INT TERM
 PATH=$top:$PATH
 bench=$top/tests/bench/cluster-bench
@@ -21,7 +22,7 @@ bench=$top/tests/bench/cluster-bench
 # stacks FILE...: sample rows (with stack and site) of pprof files
 stacks() {
 	if command -v pprof2tsv >/dev/null 2>&1; then
-		pprof2tsv "$@"
+		pprof2tsv $lines "$@"
 		return
 	fi
 	for f in "$@"; do
@@ -62,21 +63,25 @@ done
 
 echo
 echo "== scenarios: the leak's own variants joined, nothing unrelated"
-printf 'scenario\tprofiles\tleak\tleak_stacks\tleak_clusters\tother_stacks_joined\n'
+printf 'scenario\tframes\tprofiles\tleak\tleak_stacks\tleak_clusters\tother_stacks_joined\n'
+for lines in '' --lines; do
 for s in goroutine-chan ticker-leak; do
 	for kind in heap goroutine; do
 		set -- "$corpus/$s/$kind"-*.pb.gz
 		stacks "$@" | cluster >"$tmp/c.tsv"
 		tail -n +2 "$corpus/$s/TRUTH.tsv" | cut -f 3 |
 		while read -r fn; do
-			awk -F'\t' -v fn="$fn" -v s="$s" -v k="$kind" '
+			awk -F'\t' -v fn="$fn" -v s="$s" -v k="$kind" \
+			    -v g="${lines:-functions}" '
 			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 			{
 				st = $c["stack"]; id = $c["cluster"]
 				n = split(st, f, ";"); leak = 0
-				for (i = 1; i <= n; i++)
+				for (i = 1; i <= n; i++) {
+					sub(/ \(.*/, "", f[i])
 					if (f[i] == fn || index(f[i], fn ".func") == 1)
 						leak = 1
+				}
 				if (leak) { L[st] = 1; C[id] = 1 } else O[id, st] = 1
 			}
 			END {
@@ -84,8 +89,10 @@ for s in goroutine-chan ticker-leak; do
 				for (x in C) nc++
 				for (k2 in O) { split(k2, p, SUBSEP)
 					if (p[1] in C) no++ }
-				printf "%s\t%s\t%s\t%d\t%d\t%d\n", s, k, fn, nl, nc, no
+				printf "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", s, g, k, fn,
+				    nl, nc, no
 			}' "$tmp/c.tsv"
 		done
 	done
+done
 done

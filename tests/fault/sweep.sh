@@ -20,14 +20,21 @@ data=$top_srcdir/tests/data
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakatlas-fault.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C TZ=UTC
+# The runner finds its stages on PATH; report finds its rules here.
+PATH=$top_builddir:$PATH
+LEAKATLAS_DATADIR=$top_srcdir
+export PATH LEAKATLAS_DATADIR
+# Messages may come from any of our programs (the runner's stages).
+progs='pprof2tsv|normalize-gc|cluster|rank|report|leakatlas|tsvcat'
 
 if [ ! -f "$so" ]; then
 	echo "sweep: $so not built" >&2
 	exit 1
 fi
 
-# The cases: TOOL ARGS... (TOOL relative to top_builddir)  (run in tests/data; stdin is /dev/null unless
-# an argument is '<FILE', which is fed on stdin).
+# The cases: [!]TOOL ARGS..., TOOL relative to top_builddir, run in
+# tests/data; stdin is /dev/null unless an argument is '<FILE', fed on
+# stdin.  A leading ! runs the case writing to stdout only (no -o).
 cases() {
 	cat <<'CASES'
 pprof2tsv goroutine-chan/goroutine-0001.pb.gz
@@ -42,6 +49,11 @@ normalize-gc --memstats normalize-gc/memstats.tsv <normalize-gc/rows.tsv
 rank rank/small.tsv
 rank --drift rank/gclag.tsv
 rank rank/goroutine-chan.tsv
+cluster cluster/heap.tsv
+cluster -S -v goroutine cluster/goroutine.tsv
+report report/suspects.tsv
+report -f html --samples report/samples.tsv report/suspects.tsv
+!leakatlas run ../fault/run.yaml
 tests/tools/tsvcat <../golden/pprof2tsv/goroutine.out
 CASES
 }
@@ -87,8 +99,8 @@ check() {
 	elif [ "$st" -eq 1 ]; then
 		if [ ! -s "$tmp/err" ]; then
 			fail "$what: exit 1 without a message"
-		elif grep -v "^$tool: " "$tmp/err" >/dev/null; then
-			fail "$what: message not '$tool: ...': $(head -1 "$tmp/err")"
+		elif grep -Ev "^($progs): " "$tmp/err" >/dev/null; then
+			fail "$what: message not 'prog: ...': $(head -1 "$tmp/err")"
 		fi
 		if [ "$mode" = file ] && [ -n "$(ls -A "$tmp/o")" ]; then
 			fail "$what: exit 1 left $(ls -A "$tmp/o")"
@@ -100,6 +112,8 @@ check() {
 
 tools=${*:-}
 cases | while IFS= read -r line; do
+	modes="stdout file"
+	case $line in '!'*) line=${line#!}; modes=stdout ;; esac
 	# shellcheck disable=SC2086
 	set -- $line
 	tool=${1##*/}
@@ -120,7 +134,7 @@ cases | while IFS= read -r line; do
 	fi
 	cp "$tmp/out" "$tmp/good"
 	sum=0
-	for mode in stdout file; do
+	for mode in $modes; do
 		run 0 "$mode" "$@"
 		check "$tool" 0 "$mode" "$line"
 		total=$(cat "$tmp/count")

@@ -29,5 +29,7 @@ extern jmp_buf	fuzz_trap_jmp;
 void	fuzz_trap_arm(void);
 void	fuzz_trap_disarm(void);
 void	fuzz_trap_release(void);
+const char *fuzz_trap_file(const uint8_t *, size_t);
+int	fuzz_trap_call(void (*)(void *), void *);
 
 #endif

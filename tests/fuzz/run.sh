@@ -27,11 +27,12 @@ mkdir -p "$work/crashes"
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export UBSAN_OPTIONS
 
-# Options per target: the TSV reader reports bad data on stderr and
-# exits (trapped), so its stderr is closed to keep the run quiet.
+# Options per target: the TSV reader and the YAML loaders report bad
+# data on stderr and exit (trapped, see trap.c), so their stderr is closed
+# to keep the run quiet.
 opts() {
 	case $1 in
-	tsv|pipeline|rules|gctrace) echo -close_fd_mask=2 ;;
+	tsv|pipeline|rules) echo -close_fd_mask=2 ;;
 	esac
 }
 

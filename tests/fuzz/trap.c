@@ -1,28 +1,36 @@
 /*
- * The exit trap of fuzz.h.  Linked with -Wl,--wrap=exit,--wrap=malloc,
- * --wrap=calloc,--wrap=realloc,--wrap=free: while armed, the blocks our
- * code allocates are remembered in a hash set, forgotten when freed, and
- * the rest released when exit() jumps back.
+ * The exit trap of fuzz.h.  Linked with -Wl,--wrap=exit,--wrap=fopen,
+ * --wrap=fclose.  While armed, AddressSanitizer's allocation hooks
+ * remember every block allocated (by our code, libc or libyaml) and
+ * forget it when freed, and the streams our code fopens are remembered
+ * until closed; when exit() jumps back, the streams are closed and the
+ * blocks freed.  A descriptor from open(2) is closed by fuzz_trap_call.
+ * The set lives in mmap'ed memory: the hooks must not allocate.
  */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sanitizer/allocator_interface.h>
 
 #include "fuzz.h"
 
-void	*__real_malloc(size_t);
-void	*__real_calloc(size_t, size_t);
-void	*__real_realloc(void *, size_t);
-void	 __real_free(void *);
 _Noreturn void __real_exit(int);
-void	*__wrap_malloc(size_t);
-void	*__wrap_calloc(size_t, size_t);
-void	*__wrap_realloc(void *, size_t);
-void	 __wrap_free(void *);
 _Noreturn void __wrap_exit(int);
+FILE	*__real_fopen(const char *, const char *);
+int	 __real_fclose(FILE *);
+FILE	*__wrap_fopen(const char *, const char *);
+int	 __wrap_fclose(FILE *);
 
 jmp_buf fuzz_trap_jmp;
-static int armed;
+static volatile int armed;
+static FILE *streams[16];	/* opened while armed, not yet closed */
 static void **set;		/* open addressing, linear probing */
 static size_t setcap, setlen;
 
@@ -46,14 +54,16 @@ set_add(void *p)
 		return;
 	if ((setlen + 1) * 2 > setcap) {
 		setcap = setcap ? setcap * 2 : 1024;
-		set = __real_calloc(setcap, sizeof(*set));
-		if (set == NULL)
+		set = mmap(NULL, setcap * sizeof(*set), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (set == MAP_FAILED)
 			abort();
 		setlen = 0;
 		for (i = 0; i < oldcap; i++)
 			if (old[i] != NULL)
 				set_add(old[i]);
-		__real_free(old);
+		if (old != NULL)
+			munmap(old, oldcap * sizeof(*old));
 	}
 	for (i = slot(p); set[i] != NULL; i = (i + 1) & (setcap - 1))
 		;
@@ -85,44 +95,44 @@ set_del(void *p)
 	}
 }
 
-void *
-__wrap_malloc(size_t n)
+static void
+on_malloc(const volatile void *p, size_t n)
 {
-	void *p = __real_malloc(n);
-
+	(void)n;
 	if (armed)
-		set_add(p);
-	return p;
+		set_add((void *)(uintptr_t)p);
 }
 
-void *
-__wrap_calloc(size_t n, size_t size)
-{
-	void *p = __real_calloc(n, size);
-
-	if (armed)
-		set_add(p);
-	return p;
-}
-
-void *
-__wrap_realloc(void *old, size_t n)
-{
-	void *p = __real_realloc(old, n);
-
-	if (armed && p != NULL) {
-		set_del(old);
-		set_add(p);
-	}
-	return p;
-}
-
-void
-__wrap_free(void *p)
+static void
+on_free(const volatile void *p)
 {
 	if (armed)
-		set_del(p);
-	__real_free(p);
+		set_del((void *)(uintptr_t)p);
+}
+
+FILE *
+__wrap_fopen(const char *path, const char *mode)
+{
+	FILE *fp = __real_fopen(path, mode);
+	size_t i;
+
+	for (i = 0; armed && fp != NULL && i < 16; i++)
+		if (streams[i] == NULL) {
+			streams[i] = fp;
+			break;
+		}
+	return fp;
+}
+
+int
+__wrap_fclose(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (streams[i] == fp)
+			streams[i] = NULL;
+	return __real_fclose(fp);
 }
 
 void
@@ -138,6 +148,12 @@ __wrap_exit(int status)
 void
 fuzz_trap_arm(void)
 {
+	static int hooked;
+
+	if (!hooked) {
+		__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+		hooked = 1;
+	}
 	setlen = 0;
 	if (set != NULL)
 		memset(set, 0, setcap * sizeof(*set));
@@ -150,17 +166,69 @@ fuzz_trap_disarm(void)
 	armed = 0;
 }
 
-/* After the jump: free what the abandoned code still held. */
+/* After the jump: close and free what the abandoned code still held. */
 void
 fuzz_trap_release(void)
 {
 	size_t i;
 
+	armed = 1;		/* what fclose frees leaves the set */
+	for (i = 0; i < 16; i++)
+		if (streams[i] != NULL) {
+			__real_fclose(streams[i]);
+			streams[i] = NULL;
+		}
 	armed = 0;
 	for (i = 0; i < setcap; i++)
 		if (set[i] != NULL) {
-			__real_free(set[i]);
+			free(set[i]);
 			set[i] = NULL;
 		}
 	setlen = 0;
+}
+
+/* The path of a memfd holding data (one memfd, rewritten each time). */
+const char *
+fuzz_trap_file(const uint8_t *data, size_t size)
+{
+	static char path[64];
+	static int fd = -1;
+	size_t off = 0;
+	ssize_t n;
+
+	if (fd == -1 && (fd = memfd_create("fuzz", 0)) == -1)
+		abort();
+	if (ftruncate(fd, 0) == -1)
+		abort();
+	while (off < size) {
+		if ((n = pwrite(fd, data + off, size - off, (off_t)off)) <= 0)
+			abort();
+		off += (size_t)n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return path;
+}
+
+/*
+ * Call fn(arg) with the trap armed.  Return 0 when it returned, or the
+ * status it exited with plus 1, after releasing what it held (and the
+ * one descriptor it may have opened with open(2)).
+ */
+int
+fuzz_trap_call(void (*fn)(void *), void *arg)
+{
+	int probe, rc;
+
+	probe = dup(0);
+	close(probe);
+	if ((rc = setjmp(fuzz_trap_jmp)) == 0) {
+		fuzz_trap_arm();
+		fn(arg);
+		fuzz_trap_disarm();
+	} else {
+		fuzz_trap_release();
+		if (fcntl(probe, F_GETFD) != -1)
+			close(probe);
+	}
+	return rc;
 }

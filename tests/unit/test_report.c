@@ -142,7 +142,7 @@ test_rules(void)
 	rules_load(rs, path);	/* same names: skipped */
 	unlink(path);
 	is_int((long long)rules_count(rs), 3, "three rules, duplicates skipped");
-	is_str(rules_title(rs, 0), "ticker", "title defaults to the name");
+	is_str(rules_info(rs, 0)->title, "ticker", "title defaults to the name");
 
 	memset(&in, 0, sizeof(in));
 	in.related = related;
@@ -160,14 +160,14 @@ test_rules(void)
 	in.nframes = 1;
 	n = rules_match(rs, &in, m, 4);
 	is_int((long long)n, 2, "two rules match");
-	is_str(rules_name(rs, m[0].rule), "slice", "own frame wins");
-	is_str(rules_name(rs, m[1].rule), "ticker", "then the ticker");
+	is_str(rules_info(rs, m[0].rule)->name, "slice", "own frame wins");
+	is_str(rules_info(rs, m[1].rule)->name, "ticker", "then the ticker");
 
 	/* The blocking op (5) beats everything; entry alone is weakest. */
 	in.op = "runtime.chansend1";
 	n = rules_match(rs, &in, m, 1);
 	is_int((long long)n, 1, "max limits the answer");
-	is_str(rules_name(rs, m[0].rule), "chan", "op wins");
+	is_str(rules_info(rs, m[0].rule)->name, "chan", "op wins");
 	memset(&in, 0, sizeof(in));
 	in.entry = 1;
 	in.site_func = "main.worker";
