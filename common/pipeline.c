@@ -161,6 +161,23 @@ scalar_new(struct loader *l, yaml_node_t *n, const char *what)
 	return s;
 }
 
+/* The values of a list, in an array of *n ending with an empty one. */
+static struct pl_scalar *
+scalars_new(struct loader *l, yaml_node_t *seq, const char *what, size_t *n)
+{
+	yaml_node_item_t *it;
+	struct pl_scalar *a;
+	size_t i;
+
+	*n = (size_t)(seq->data.sequence.items.top -
+	    seq->data.sequence.items.start);
+	a = arena_calloc(l->p->arena, *n + 1, sizeof(*a));
+	for (i = 0, it = seq->data.sequence.items.start;
+	    it < seq->data.sequence.items.top; it++, i++)
+		a[i] = *scalar_new(l, node_at(l, *it), what);
+	return a;
+}
+
 static const char *
 key_text(struct loader *l, yaml_node_t *k, const char *where)
 {
@@ -243,9 +260,6 @@ static void
 load_option(struct loader *l, struct pl_opt *o, yaml_node_t *k,
     yaml_node_t *v, const char *stage)
 {
-	yaml_node_item_t *it;
-	size_t i;
-
 	o->key = key_text(l, k, stage);
 	o->line = LINE(k);
 	o->col = COL(k);
@@ -263,14 +277,8 @@ load_option(struct loader *l, struct pl_opt *o, yaml_node_t *k,
 		o->nvals = 1;
 		break;
 	case YAML_SEQUENCE_NODE:
-		o->nvals = (size_t)(v->data.sequence.items.top -
-		    v->data.sequence.items.start);
+		o->vals = scalars_new(l, v, o->key, &o->nvals);
 		o->kind = o->nvals == 0 ? PL_NULL : PL_LIST;
-		o->vals = arena_calloc(l->p->arena, o->nvals + 1,
-		    sizeof(*o->vals));
-		for (i = 0, it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++, i++)
-			o->vals[i] = *scalar_new(l, node_at(l, *it), o->key);
 		break;
 	default:
 		fail_at(l->p, LINE(v), COL(v), "%s: expected a value or a list "
@@ -283,7 +291,6 @@ load_stage_value(struct loader *l, struct pl_step *st, yaml_node_t *v)
 {
 	const char *name = stage_names[st->stage];
 	yaml_node_pair_t *pr;
-	yaml_node_item_t *it;
 	size_t i;
 
 	switch (v->type) {
@@ -306,13 +313,7 @@ load_stage_value(struct loader *l, struct pl_step *st, yaml_node_t *v)
 		return;
 	case YAML_SEQUENCE_NODE:
 		st->listform = 1;
-		st->nargs = (size_t)(v->data.sequence.items.top -
-		    v->data.sequence.items.start);
-		st->args = arena_calloc(l->p->arena, st->nargs + 1,
-		    sizeof(*st->args));
-		for (i = 0, it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++, i++)
-			st->args[i] = *scalar_new(l, node_at(l, *it), name);
+		st->args = scalars_new(l, v, name, &st->nargs);
 		return;
 	default:
 		fail_at(l->p, LINE(v), COL(v), "%s: unexpected node", name);
@@ -376,9 +377,6 @@ load_step(struct loader *l, struct pl_step *st, yaml_node_t *n)
 static void
 load_inputs(struct loader *l, struct pl_run *r, yaml_node_t *v)
 {
-	yaml_node_item_t *it;
-	size_t i;
-
 	r->has_inputs = 1;
 	if (v->type == YAML_SCALAR_NODE) {
 		r->inputs = scalar_new(l, v, "inputs");
@@ -388,13 +386,7 @@ load_inputs(struct loader *l, struct pl_run *r, yaml_node_t *v)
 	if (v->type != YAML_SEQUENCE_NODE)
 		fail_at(l->p, LINE(v), COL(v), "inputs: expected a file, a "
 		    "glob or a list of them, found %s", kind_name(v));
-	r->ninputs = (size_t)(v->data.sequence.items.top -
-	    v->data.sequence.items.start);
-	r->inputs = arena_calloc(l->p->arena, r->ninputs + 1,
-	    sizeof(*r->inputs));
-	for (i = 0, it = v->data.sequence.items.start;
-	    it < v->data.sequence.items.top; it++, i++)
-		r->inputs[i] = *scalar_new(l, node_at(l, *it), "inputs");
+	r->inputs = scalars_new(l, v, "inputs", &r->ninputs);
 }
 
 static void
@@ -417,12 +409,12 @@ load_steps(struct loader *l, struct pl_run *r, yaml_node_t *v)
 		load_step(l, &r->steps[i], node_at(l, *it));
 }
 
+static void load_runs(struct loader *, yaml_node_t *);
+
 /*
  * Load one run's keys from a mapping; the top level may also hold
  * description and runs (then no steps of its own).
  */
-static void load_runs(struct loader *, yaml_node_t *);
-
 static void
 load_run(struct loader *l, struct pl_run *r, yaml_node_t *map, int top)
 {

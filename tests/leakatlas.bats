@@ -231,11 +231,20 @@ start_held() {
 	runner=$!
 	exec 7>in
 	local i
-	for i in $(seq 50); do
-		child_of "$runner" rank >/dev/null && return 0
+	for i in $(seq 100); do
+		child_of "$runner" normalize-gc >/dev/null &&
+		    child_of "$runner" rank >/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# A failed check must not leave the FIFO open and the runner waiting.
+teardown() {
+	exec 7>&- || true
+	if [ -n "${runner:-}" ]; then
+		kill "$runner" 2>/dev/null || true
+	fi
 }
 
 @test "a stage killed by a signal: 128 + signal, named, no output left" {
@@ -243,7 +252,9 @@ start_held() {
 	cd "$BATS_TEST_TMPDIR"
 	printf '%s\n' 'steps: [normalize-gc, rank]' 'output: ranked.tsv' >p.yaml
 	start_held
-	kill -KILL "$(child_of "$runner" normalize-gc)"
+	local victim
+	victim=$(child_of "$runner" normalize-gc)
+	kill -KILL "$victim"
 	exec 7>&-
 	status=0
 	wait "$runner" || status=$?
@@ -294,7 +305,7 @@ start_held() {
 @test "nightly on examples/archive, as the README runs it (text report)" {
 	need_stages
 	golden leakatlas nightly-example leakatlas run nightly \
-	    --set report.f=text --set output=- ../../examples/archive/heap-*.pb.gz
+	    --set report.f=text --set output=- --set archive=../../examples/archive
 }
 
 @test "quick on two snapshots" {
@@ -311,12 +322,28 @@ start_held() {
 
 @test "memstats-drift on debug=1 dumps" {
 	need_stages
-	golden leakatlas memstats-drift leakatlas run memstats-drift \
-	    --set archive=leakatlas/memstats
+	# debug=1 dumps carry no time: pprof2tsv takes the file's, so set it.
+	local f i=0
+	mkdir "$BATS_TEST_TMPDIR/memstats"
+	for f in "$DATA"/leakatlas/memstats/heap-*.txt; do
+		cp "$f" "$BATS_TEST_TMPDIR/memstats/"
+		touch -d "2026-11-26 03:30:$((10 + i)) UTC" \
+		    "$BATS_TEST_TMPDIR/memstats/${f##*/}"
+		i=$((i + 5))
+	done
+	LEAKATLAS_DATADIR=$top_srcdir
+	golden leakatlas memstats-drift bash -c "cd '$BATS_TEST_TMPDIR' &&
+	    leakatlas run memstats-drift --set archive=memstats"
 }
 
-@test "fix-verify: the same archive before and after is not fixed" {
+@test "fix-verify: the same archive before and after has no regression" {
 	need_stages
 	golden leakatlas fix-verify-same leakatlas run fix-verify \
 	    --set before=two-leaks --set after=two-leaks
+}
+
+@test "fix-verify: new growth after the change is a regression, exit 3" {
+	need_stages
+	golden leakatlas fix-verify-regression leakatlas run fix-verify \
+	    --set before=two-leaks --set after=../../examples/archive
 }

@@ -10,7 +10,9 @@
 package heapsnap
 
 import (
+	"flag"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -114,4 +116,28 @@ func (w *Writer) write(profile string, n int) error {
 		os.Remove(filepath.Join(w.Dir, fmt.Sprintf("%s-%04d.pb.gz", profile, n-w.Keep)))
 	}
 	return nil
+}
+
+// Main is the main of the example leak programs: it reads the flags -dir,
+// -every, -for and -rps, calls request(i) rps times a second in the
+// background, and writes snapshots with w (whose Dir and Every the flags
+// set) until the time is up.
+func Main(w *Writer, rps int, request func(i int)) {
+	flag.StringVar(&w.Dir, "dir", "archive", "folder for the snapshots")
+	flag.DurationVar(&w.Every, "every", 3*time.Second, "time between snapshots")
+	total := flag.Duration("for", 30*time.Second, "how long to run")
+	flag.IntVar(&rps, "rps", rps, "requests per second")
+	flag.Parse()
+
+	go func() {
+		for i := 0; ; i++ {
+			request(i)
+			time.Sleep(time.Second / time.Duration(rps))
+		}
+	}()
+	stop := make(chan struct{})
+	time.AfterFunc(*total, func() { close(stop) })
+	if err := w.Run(stop); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -11,32 +11,11 @@
 package main
 
 import (
-	"flag"
-	"log"
-	"time"
-
 	"leakatlas.example/go/heapsnap"
 )
 
 func main() {
-	dir := flag.String("dir", "archive", "folder for the snapshots")
-	every := flag.Duration("every", 3*time.Second, "time between snapshots")
-	total := flag.Duration("for", 30*time.Second, "how long to run")
-	rps := flag.Int("rps", 20, "requests per second")
-	flag.Parse()
-
-	go func() {
-		for i := 0; ; i++ {
-			search(i)
-			time.Sleep(time.Second / time.Duration(*rps))
-		}
-	}()
-	w := &heapsnap.Writer{Dir: *dir, Every: *every, Goroutines: true}
-	stop := make(chan struct{})
-	time.AfterFunc(*total, func() { close(stop) })
-	if err := w.Run(stop); err != nil {
-		log.Fatal(err)
-	}
+	heapsnap.Main(&heapsnap.Writer{Goroutines: true}, 20, func(i int) { search(i) })
 }
 
 type result struct{ payload []byte }

@@ -10,9 +10,7 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"log"
 	"sync"
 	"time"
 
@@ -22,24 +20,7 @@ import (
 var sessions sync.Map
 
 func main() {
-	dir := flag.String("dir", "archive", "folder for heap-NNNN.pb.gz")
-	every := flag.Duration("every", 3*time.Second, "time between snapshots")
-	total := flag.Duration("for", 30*time.Second, "how long to run")
-	rps := flag.Int("rps", 200, "requests per second")
-	flag.Parse()
-
-	go func() {
-		for i := 0; ; i++ {
-			remember(fmt.Sprintf("req-%d", i))
-			time.Sleep(time.Second / time.Duration(*rps))
-		}
-	}()
-	w := &heapsnap.Writer{Dir: *dir, Every: *every, GC: true}
-	stop := make(chan struct{})
-	time.AfterFunc(*total, func() { close(stop) })
-	if err := w.Run(stop); err != nil {
-		log.Fatal(err)
-	}
+	heapsnap.Main(&heapsnap.Writer{GC: true}, 200, func(i int) { remember(fmt.Sprintf("req-%d", i)) })
 }
 
 type entry struct {

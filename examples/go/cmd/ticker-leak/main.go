@@ -11,32 +11,13 @@ package main
 
 import (
 	"encoding/binary"
-	"flag"
-	"log"
 	"time"
 
 	"leakatlas.example/go/heapsnap"
 )
 
 func main() {
-	dir := flag.String("dir", "archive", "folder for heap-NNNN.pb.gz")
-	every := flag.Duration("every", 3*time.Second, "time between snapshots")
-	total := flag.Duration("for", 30*time.Second, "how long to run")
-	rps := flag.Int("rps", 20, "connections per second")
-	flag.Parse()
-
-	go func() {
-		for i := 0; ; i++ {
-			connect(i)
-			time.Sleep(time.Second / time.Duration(*rps))
-		}
-	}()
-	w := &heapsnap.Writer{Dir: *dir, Every: *every, Goroutines: true}
-	stop := make(chan struct{})
-	time.AfterFunc(*total, func() { close(stop) })
-	if err := w.Run(stop); err != nil {
-		log.Fatal(err)
-	}
+	heapsnap.Main(&heapsnap.Writer{Goroutines: true}, 20, connect)
 }
 
 func connect(client int) {
