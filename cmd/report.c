@@ -142,7 +142,7 @@ main(int argc, char *argv[])
 	struct outfile *out;
 	struct rules *rules;
 	struct report *rep;
-	char *end, *def;
+	char *end;
 	long top = 10;
 	size_t i;
 
@@ -241,11 +241,8 @@ main(int argc, char *argv[])
 			rules_load(rules, rules_only.v[i]);
 		for (i = 0; i < rules_add.n; i++)
 			rules_load(rules, rules_add.v[i]);
-		if (rules_only.n == 0) {
-			def = rules_default_path();
-			rules_load(rules, def);
-			free(def);
-		}
+		if (rules_only.n == 0)
+			rules_load_default(rules);
 		rep = report_new();
 		rep->top = (size_t)top;
 		rep->source_root = source_root;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -214,37 +215,24 @@ parse_rule(struct loader *l, yaml_node_t *n, struct rule *r)
 		r->info.explanation = xstrdup("");
 }
 
-/*
- * Append the rules of a file.  A rule whose name is already loaded is
- * skipped, so files loaded first override later ones.  Errors exit 1.
- */
-void
-rules_load(struct rules *rs, const char *path)
+/* Load one YAML document of rules from a started parser; see rules_load. */
+static void
+load_parser(struct rules *rs, const char *path, yaml_parser_t *parser)
 {
 	struct loader l;
-	yaml_parser_t parser;
 	yaml_node_t *root, *kn, *seq = NULL;
 	yaml_node_pair_t *p;
 	yaml_node_item_t *it;
-	FILE *fp;
 	size_t i;
 	int dup;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	l.path = path;
-	/* A parser that failed to start "loads" an empty event: libyaml
-	   asserts. */
-	if (!yaml_parser_initialize(&parser))
-		err_die(EXIT_DATA, "%s: out of memory", path);
-	yaml_parser_set_input_file(&parser, fp);
-	if (!yaml_parser_load(&parser, &l.doc)) {
+	if (!yaml_parser_load(parser, &l.doc)) {
 		err_die(EXIT_DATA, "%s:%lu: %s", path,
-		    (unsigned long)parser.problem_mark.line + 1,
-		    parser.problem != NULL ? parser.problem : "bad YAML");
+		    (unsigned long)parser->problem_mark.line + 1,
+		    parser->problem != NULL ? parser->problem : "bad YAML");
 	}
-	yaml_parser_delete(&parser);
-	fclose(fp);
+	yaml_parser_delete(parser);
 	root = yaml_document_get_root_node(&l.doc);
 	if (root == NULL || root->type != YAML_MAPPING_NODE)
 		load_die(&l, root, "expected a mapping with 'rules'");
@@ -275,6 +263,51 @@ rules_load(struct rules *rs, const char *path)
 		rs->v[rs->n++] = r;
 	}
 	yaml_document_delete(&l.doc);
+}
+
+/*
+ * Append the rules of a file.  A rule whose name is already loaded is
+ * skipped, so files loaded first override later ones.  Errors exit 1.
+ */
+void
+rules_load(struct rules *rs, const char *path)
+{
+	yaml_parser_t parser;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	if (!yaml_parser_initialize(&parser))
+		err_die(EXIT_DATA, "%s: out of memory", path);
+	yaml_parser_set_input_file(&parser, fp);
+	load_parser(rs, path, &parser);
+	fclose(fp);
+}
+
+/*
+ * Append the default rules: $LEAKATLAS_DATADIR/common/rules.yaml when that
+ * variable is set (the source tree), else the installed pkgdatadir copy
+ * when there is one, else the copy compiled in from the same file, so an
+ * uninstalled build works from any directory.
+ */
+void
+rules_load_default(struct rules *rs)
+{
+	yaml_parser_t parser;
+	char *path = rules_default_path();
+
+	if (getenv("LEAKATLAS_DATADIR") != NULL || access(path, R_OK) == 0) {
+		rules_load(rs, path);
+		free(path);
+		return;
+	}
+	free(path);
+	if (!yaml_parser_initialize(&parser))
+		err_die(EXIT_DATA, "built-in rules: out of memory");
+	yaml_parser_set_input_string(&parser,
+	    (const unsigned char *)rules_builtin_yaml,
+	    strlen(rules_builtin_yaml));
+	load_parser(rs, "(built-in rules.yaml)", &parser);
 }
 
 size_t

@@ -56,6 +56,10 @@ struct rules_info {
 struct rules	*rules_new(void);
 void		 rules_free(struct rules *);
 void		 rules_load(struct rules *, const char *);
+void		 rules_load_default(struct rules *);
+
+/* common/rules.yaml, compiled in (generated at build time). */
+extern const char rules_builtin_yaml[];
 size_t		 rules_count(const struct rules *);
 const struct rules_info *rules_info(const struct rules *, size_t);
 size_t		 rules_match(const struct rules *, const struct rules_input *,
