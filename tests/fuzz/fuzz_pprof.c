@@ -1,9 +1,11 @@
 /*
  * libFuzzer target: one pprof2tsv input.  The bytes go through what
  * pprof2tsv does with a file: gzip-or-raw detection and gunzip
- * (pprof_load), decoding (pprof_parse), then row formatting (rows_add) in
- * both the row and the folded mode.  A rejection must be a one-line
- * message; written output must be well-formed TSV.  Nothing here may exit.
+ * (pprof_load), decoding with a callback per sample (pprof_parse, which
+ * also dispatches Go's debug=1 text), and row formatting (rows_begin,
+ * rows_sample) in both the row and the folded mode.  A rejection must be a
+ * one-line message; written output must be well-formed TSV.  Nothing here
+ * may exit.
  */
 #include "config.h"
 
@@ -18,11 +20,31 @@
 #include "rows.h"
 #include "xmalloc.h"
 
+struct ctx {
+	struct rows	*rows;
+	int		 begun;
+};
+
+static int
+on_sample(void *arg, const struct prof *p, const struct prof_sample *s,
+    char *err, size_t errlen)
+{
+	struct ctx *c = arg;
+
+	if (!c->begun) {
+		c->begun = 1;
+		if (rows_begin(c->rows, p, "fuzz.pb.gz", 1, err, errlen) == -1)
+			return -1;
+	}
+	return rows_sample(c->rows, p, s, err, errlen);
+}
+
 static void
-write_rows(const struct prof *p, int folded)
+decode(const struct pprof_input *in, int folded)
 {
 	struct rows_opts o;
-	struct rows *r;
+	struct ctx c;
+	struct prof p;
 	char *out = NULL, err[512];
 	size_t outlen = 0;
 	FILE *fp;
@@ -32,24 +54,29 @@ write_rows(const struct prof *p, int folded)
 	o.lines = !folded;
 	if ((fp = open_memstream(&out, &outlen)) == NULL)
 		abort();
-	r = rows_new(fp, &o);
+	c.rows = rows_new(fp, &o);
+	c.begun = 0;
+	memset(&p, 0, sizeof(p));
+	p.arena = arena_new();
 	err[0] = '\0';
-	if (rows_add(r, p, "fuzz.pb.gz", 1, err, sizeof(err)) == -1)
-		fuzz_check_err("rows_add", err);
-	if (rows_finish(r) == -1)
+	if (pprof_parse(&p, in, on_sample, &c, err, sizeof(err)) == -1 ||
+	    (!c.begun && rows_begin(c.rows, &p, "fuzz.pb.gz", 1, err,
+	    sizeof(err)) == -1))
+		fuzz_check_err("pprof_parse", err);
+	if (rows_finish(c.rows) == -1)
 		abort();
-	rows_free(r);
+	rows_free(c.rows);
 	fclose(fp);
 	if (!folded)
 		fuzz_check_tsv(out, outlen, "rows");
 	free(out);
+	arena_free(p.arena);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pprof_input in;
-	struct prof p;
 	unsigned char *raw;
 	char err[512];
 
@@ -62,16 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_err("pprof_load", err);
 		return 0;
 	}
-	memset(&p, 0, sizeof(p));
-	p.arena = arena_new();
-	err[0] = '\0';
-	if (pprof_parse(&p, &in, err, sizeof(err)) == -1)
-		fuzz_check_err("pprof_parse", err);
-	else {
-		write_rows(&p, 0);
-		write_rows(&p, 1);
-	}
+	decode(&in, 0);
+	decode(&in, 1);
 	pprof_input_free(&in);
-	arena_free(p.arena);
 	return 0;
 }
