@@ -95,3 +95,18 @@ err_version(void)
 {
 	printf("%s (%s) %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
 }
+
+/*
+ * For functions that report errors to their caller: format the message
+ * into err (errlen bytes) and return -1.
+ */
+int
+err_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

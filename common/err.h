@@ -22,5 +22,7 @@ _Noreturn void	 err_die(int, const char *, ...)
 _Noreturn void	 err_usage(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 err_version(void);
+int		 err_set(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "arena.h"
+#include "err.h"
 #include "legacy.h"
 #include "pprof.h"
 #include "prof.h"
@@ -28,21 +29,6 @@ typedef Leakatlas__Pprof__Sample Sample;
 typedef Leakatlas__Pprof__Label Label;
 
 #define READ_CHUNK	(1 << 20)
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * Read all of fd into a malloc'ed buffer, at most max bytes.  size is a
@@ -64,7 +50,7 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 		if (len == cap) {
 			if (cap > max) {
 				free(buf);
-				return fail(err, errlen, "larger than the "
+				return err_set(err, errlen, "larger than the "
 				    "--max-bytes limit of %zu bytes", max);
 			}
 			cap = cap > max / 2 ? max + 1 : cap * 2;
@@ -75,7 +61,7 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 			continue;
 		if (n == -1) {
 			free(buf);
-			return fail(err, errlen, "read error: %s",
+			return err_set(err, errlen, "read error: %s",
 			    strerror(errno));
 		}
 		if (n == 0)
@@ -84,7 +70,7 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 	}
 	if (len > max) {
 		free(buf);
-		return fail(err, errlen, "larger than the --max-bytes limit "
+		return err_set(err, errlen, "larger than the --max-bytes limit "
 		    "of %zu bytes", max);
 	}
 	*out = buf;
@@ -118,14 +104,14 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
 		free(buf);
-		return fail(err, errlen, "cannot start zlib");
+		return err_set(err, errlen, "cannot start zlib");
 	}
 	for (;;) {
 		if (len == cap) {
 			if (cap > max) {
 				inflateEnd(&zs);
 				free(buf);
-				return fail(err, errlen, "decompressed data "
+				return err_set(err, errlen, "decompressed data "
 				    "larger than the --max-bytes limit of %zu "
 				    "bytes", max);
 			}
@@ -151,14 +137,14 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 			}
 			inflateEnd(&zs);
 			free(buf);
-			return fail(err, errlen, "trailing garbage after the "
+			return err_set(err, errlen, "trailing garbage after the "
 			    "gzip data at byte %zu", inpos);
 		}
 		if (rc == Z_OK || rc == Z_BUF_ERROR) {
 			if (zs.avail_out > 0 && inpos == inlen) {
 				inflateEnd(&zs);
 				free(buf);
-				return fail(err, errlen, "truncated gzip data "
+				return err_set(err, errlen, "truncated gzip data "
 				    "(%zu bytes read, %zu decompressed)", inlen,
 				    len);
 			}
@@ -167,14 +153,14 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 		inflateEnd(&zs);
 		free(buf);
 		if (rc == Z_MEM_ERROR)
-			return fail(err, errlen, "out of memory in zlib");
-		return fail(err, errlen, "corrupt gzip data near byte %zu: %s",
+			return err_set(err, errlen, "out of memory in zlib");
+		return err_set(err, errlen, "corrupt gzip data near byte %zu: %s",
 		    inpos, zs.msg != NULL ? zs.msg : "inflate failed");
 	}
 	inflateEnd(&zs);
 	if (len > max) {
 		free(buf);
-		return fail(err, errlen, "decompressed data larger than the "
+		return err_set(err, errlen, "decompressed data larger than the "
 		    "--max-bytes limit of %zu bytes", max);
 	}
 	*out = buf;
@@ -196,17 +182,17 @@ pprof_read(const char *path, size_t max, struct pprof_input *in, char *err,
 	if (path == NULL || strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY)) == -1)
-		return fail(err, errlen, "%s", strerror(errno));
+		return err_set(err, errlen, "%s", strerror(errno));
 	if (fstat(fd, &st) == -1) {
 		rc = errno;
 		if (fd != STDIN_FILENO)
 			close(fd);
-		return fail(err, errlen, "%s", strerror(rc));
+		return err_set(err, errlen, "%s", strerror(rc));
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (fd != STDIN_FILENO)
 			close(fd);
-		return fail(err, errlen, "is a directory");
+		return err_set(err, errlen, "is a directory");
 	}
 	if (S_ISREG(st.st_mode)) {
 		in->is_file = 1;
@@ -237,7 +223,7 @@ pprof_load(struct pprof_input *in, unsigned char *raw, size_t rawlen,
 
 	if (rawlen == 0) {
 		free(raw);
-		return fail(err, errlen, "empty file");
+		return err_set(err, errlen, "empty file");
 	}
 	if (rawlen >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
 		rc = pprof_gunzip(raw, rawlen, max, &data, &len, err, errlen);
@@ -354,11 +340,11 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 	while (off < end) {
 		at = off;
 		if (wire_varint(b, end, &off, &tag) == -1)
-			return fail(err, errlen, "bad field tag at byte %zu",
+			return err_set(err, errlen, "bad field tag at byte %zu",
 			    at);
 		wt = tag & 7;
 		if (tag >> 3 == 0)
-			return fail(err, errlen, "field number 0 in %s at "
+			return err_set(err, errlen, "field number 0 in %s at "
 			    "byte %zu", wf_names[s], at);
 		for (f = wf_schemas[s]; f->num != 0; f++)
 			if (f->num == tag >> 3)
@@ -366,7 +352,7 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 		switch (wt) {
 		case 0:
 			if (wire_varint(b, end, &off, &v) == -1)
-				return fail(err, errlen, "bad varint in %s "
+				return err_set(err, errlen, "bad varint in %s "
 				    "field %" PRIu64 " at byte %zu",
 				    wf_names[s], tag >> 3, at);
 			break;
@@ -374,7 +360,7 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 		case 5:
 			n = wt == 1 ? 8 : 4;
 			if (end - off < n)
-				return fail(err, errlen, "%s field %" PRIu64
+				return err_set(err, errlen, "%s field %" PRIu64
 				    " at byte %zu runs past the end",
 				    wf_names[s], tag >> 3, at);
 			off += n;
@@ -382,7 +368,7 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 		case 2:
 			if (wire_varint(b, end, &off, &n) == -1 ||
 			    n > end - off)
-				return fail(err, errlen, "%s field %" PRIu64
+				return err_set(err, errlen, "%s field %" PRIu64
 				    " at byte %zu: length runs past the end of "
 				    "its message", wf_names[s], tag >> 3, at);
 			if (f->num != 0 && f->kind == K_MSG &&
@@ -395,7 +381,7 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 				while (p < off + n)
 					if (wire_varint(b, off + n, &p, &v) ==
 					    -1)
-						return fail(err, errlen, "bad "
+						return err_set(err, errlen, "bad "
 						    "packed varint in %s field "
 						    "%" PRIu64 " at byte %zu",
 						    wf_names[s], tag >> 3, at);
@@ -403,13 +389,13 @@ wire_check(const unsigned char *b, size_t start, size_t end, int s,
 			off += n;
 			break;
 		default:
-			return fail(err, errlen, "invalid wire type %u in %s "
+			return err_set(err, errlen, "invalid wire type %u in %s "
 			    "at byte %zu", wt, wf_names[s], at);
 		}
 		if (f->num != 0 && (wt == 2) != (f->kind == K_MSG ||
 		    f->kind == K_BYTES || f->kind == K_REPVARINT) &&
 		    !(wt == 0 && f->kind == K_REPVARINT))
-			return fail(err, errlen, "%s field %" PRIu64 " has "
+			return err_set(err, errlen, "%s field %" PRIu64 " has "
 			    "wire type %u at byte %zu", wf_names[s], tag >> 3,
 			    wt, at);
 	}
@@ -515,7 +501,7 @@ dec_str(const struct dec *d, int64_t i)
 
 #define DEC_STR(d, out, idx, ...) do {					\
 	if (((out) = dec_str((d), (idx))) == NULL)			\
-		return fail((d)->err, (d)->errlen, __VA_ARGS__);	\
+		return err_set((d)->err, (d)->errlen, __VA_ARGS__);	\
 } while (0)
 
 static int
@@ -573,14 +559,14 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 		ids[i] = f->id;
 		if (f->id == 0) {
 			free(ids);
-			return fail(d->err, d->errlen, "function %zu has the "
+			return err_set(d->err, d->errlen, "function %zu has the "
 			    "reserved id 0", i + 1);
 		}
 		if ((name = dec_str(d, f->name)) == NULL ||
 		    (fn[i].file = dec_str(d, f->filename)) == NULL ||
 		    dec_str(d, f->system_name) == NULL) {
 			free(ids);
-			return fail(d->err, d->errlen, "function id %" PRIu64
+			return err_set(d->err, d->errlen, "function id %" PRIu64
 			    ": %s string %" PRId64 " not in the string table "
 			    "(%zu strings)", f->id, name == NULL ? "name" :
 			    fn[i].file == NULL ? "file name" : "system name",
@@ -594,25 +580,25 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	}
 	if (idmap_build(&fmap, a, ids, pb->n_function, &dup) == -1) {
 		free(ids);
-		return fail(d->err, d->errlen, "duplicate function id %"
+		return err_set(d->err, d->errlen, "duplicate function id %"
 		    PRIu64, dup);
 	}
 	for (i = 0; i < pb->n_mapping; i++)
 		if ((ids[i] = pb->mapping[i]->id) == 0) {
 			free(ids);
-			return fail(d->err, d->errlen, "mapping %zu has the "
+			return err_set(d->err, d->errlen, "mapping %zu has the "
 			    "reserved id 0", i + 1);
 		}
 	if (idmap_build(&mmap, a, ids, pb->n_mapping, &dup) == -1) {
 		free(ids);
-		return fail(d->err, d->errlen, "duplicate mapping id %" PRIu64,
+		return err_set(d->err, d->errlen, "duplicate mapping id %" PRIu64,
 		    dup);
 	}
 	for (i = 0; i < pb->n_mapping; i++)
 		if (dec_str(d, pb->mapping[i]->filename) == NULL ||
 		    dec_str(d, pb->mapping[i]->build_id) == NULL) {
 			free(ids);
-			return fail(d->err, d->errlen, "mapping id %" PRIu64
+			return err_set(d->err, d->errlen, "mapping id %" PRIu64
 			    ": string index not in the string table (%zu "
 			    "strings)", pb->mapping[i]->id,
 			    pb->n_string_table);
@@ -624,13 +610,13 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 
 		if ((ids[i] = l->id) == 0) {
 			free(ids);
-			return fail(d->err, d->errlen, "location %zu has the "
+			return err_set(d->err, d->errlen, "location %zu has the "
 			    "reserved id 0", i + 1);
 		}
 		if (l->mapping_id != 0 &&
 		    idmap_find(&mmap, l->mapping_id) == SIZE_MAX) {
 			free(ids);
-			return fail(d->err, d->errlen, "location id %" PRIu64
+			return err_set(d->err, d->errlen, "location id %" PRIu64
 			    ": mapping id %" PRIu64 " not found", l->id,
 			    l->mapping_id);
 		}
@@ -652,7 +638,7 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 			} else if ((k = idmap_find(&fmap, ln->function_id)) ==
 			    SIZE_MAX) {
 				free(ids);
-				return fail(d->err, d->errlen, "location id %"
+				return err_set(d->err, d->errlen, "location id %"
 				    PRIu64 ": function id %" PRIu64 " not "
 				    "found", l->id, ln->function_id);
 			} else {
@@ -664,7 +650,7 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	}
 	if (idmap_build(lmap, a, ids, pb->n_location, &dup) == -1) {
 		free(ids);
-		return fail(d->err, d->errlen, "duplicate location id %"
+		return err_set(d->err, d->errlen, "duplicate location id %"
 		    PRIu64, dup);
 	}
 	free(ids);
@@ -823,14 +809,14 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	int64_t *l;
 
 	if (sc->nvals != d->p->ntypes)
-		return fail(d->err, d->errlen, "sample %zu: %zu values for %zu "
+		return err_set(d->err, d->errlen, "sample %zu: %zu values for %zu "
 		    "sample types", no, sc->nvals, d->p->ntypes);
 	s->values = sc->vals;
 	sc->locs = grow(sc->locs, &sc->caplocs, sc->nids + 1,
 	    sizeof(*sc->locs));
 	for (j = 0; j < sc->nids; j++) {
 		if ((k = idmap_find(lmap, sc->ids[j])) == SIZE_MAX)
-			return fail(d->err, d->errlen, "sample %zu: location "
+			return err_set(d->err, d->errlen, "sample %zu: location "
 			    "id %" PRIu64 " not found", no, sc->ids[j]);
 		sc->locs[j] = &locs[k];
 	}
@@ -926,18 +912,18 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 	int rc = 0;
 
 	if (wire_check(b, 0, len, 0, 0, why, sizeof(why)) == -1)
-		return fail(err, errlen, "not a pprof profile (protobuf "
+		return err_set(err, errlen, "not a pprof profile (protobuf "
 		    "decoding failed: %s)", why);
 	rest = split_samples(b, len, &restlen, &nsamples, &concat);
 	if (concat != 0) {
 		free(rest);
-		return fail(err, errlen, "concatenated profiles (a second "
+		return err_set(err, errlen, "concatenated profiles (a second "
 		    "time_nanos at byte %zu)", concat);
 	}
 	pb = leakatlas__pprof__profile__unpack(&pa, restlen, rest);
 	free(rest);
 	if (pb == NULL)
-		return fail(err, errlen, "not a pprof profile (protobuf "
+		return err_set(err, errlen, "not a pprof profile (protobuf "
 		    "decoding failed)");
 	d.pb = pb;
 	d.p = p;
@@ -963,10 +949,10 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 	    "sample type string %" PRId64 " not in the string table (%zu "
 	    "strings)", pb->default_sample_type, pb->n_string_table);
 	if (pb->n_string_table > 0 && pb->string_table[0][0] != '\0')
-		return fail(err, errlen, "not a pprof profile (its string "
+		return err_set(err, errlen, "not a pprof profile (its string "
 		    "table does not start with the empty string)");
 	if (pb->n_sample_type == 0 && nsamples > 0)
-		return fail(err, errlen, "%zu sample%s but no sample types",
+		return err_set(err, errlen, "%zu sample%s but no sample types",
 		    nsamples, nsamples == 1 ? "" : "s");
 	DEC_STR(&d, str, pb->drop_frames, "drop_frames: string %" PRId64
 	    " not in the string table (%zu strings)", pb->drop_frames,
@@ -979,7 +965,7 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 	    pb->n_string_table);
 	for (i = 0; i < pb->n_comment; i++)
 		if (dec_str(&d, pb->comment[i]) == NULL)
-			return fail(err, errlen, "comment %zu: string %" PRId64
+			return err_set(err, errlen, "comment %zu: string %" PRId64
 			    " not in the string table (%zu strings)", i + 1,
 			    pb->comment[i], pb->n_string_table);
 	if (dec_locations(&d, &locs, &lmap) == -1)
@@ -999,7 +985,7 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 		no++;
 		if (wire_varint(b, len, &off, &n) == -1 || n > len - off ||
 		    sample_read(&sc, b + off, (size_t)n) == -1) {
-			rc = fail(err, errlen, "sample %zu (at byte %zu): not "
+			rc = err_set(err, errlen, "sample %zu (at byte %zu): not "
 			    "a valid protobuf Sample", no, off);
 			break;
 		}
@@ -1076,19 +1062,19 @@ pprof_parse(struct prof *p, const struct pprof_input *in, pprof_sample_fn fn,
 	int rc = 0;
 
 	if (in->len == 0)
-		return fail(err, errlen, "empty profile (the gzip data holds "
+		return err_set(err, errlen, "empty profile (the gzip data holds "
 		    "nothing)");
 	switch (legacy_sniff((const char *)in->data, in->len, &what)) {
 	case LEGACY_GO_HEAP:
 	case LEGACY_GO_GOROUTINE:
 		if (legacy_parse(p, (const char *)in->data, in->len, why,
 		    sizeof(why)) == -1)
-			return fail(err, errlen, "%s", why);
+			return err_set(err, errlen, "%s", why);
 		for (i = 0; i < p->nsamples && rc == 0; i++)
 			rc = fn(arg, p, &p->samples[i], err, errlen);
 		return rc;
 	case LEGACY_UNSUPPORTED:
-		return fail(err, errlen, "looks like a %s, which pprof2tsv "
+		return err_set(err, errlen, "looks like a %s, which pprof2tsv "
 		    "does not read", what != NULL ? what : "legacy profile");
 	case LEGACY_NONE:
 		break;

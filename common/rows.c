@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "err.h"
 #include "frames.h"
 #include "hash.h"
 #include "prof.h"
@@ -345,21 +346,6 @@ join_names(char *out, size_t size, char *const *names, size_t n)
 		    i > 0 ? "," : "", names[i]);
 }
 
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Which of p's sample types the folded output sums. */
 static int
 fold_index(struct rows *r, const struct prof *p, char **names, size_t *idx,
@@ -371,13 +357,13 @@ fold_index(struct rows *r, const struct prof *p, char **names, size_t *idx,
 	unsigned long v;
 
 	if (p->ntypes == 0)
-		return fail(err, errlen, "the profile has no sample types");
+		return err_set(err, errlen, "the profile has no sample types");
 	if (want == NULL && r->o.sample_index != NULL) {
 		want = r->o.sample_index;
 		v = strtoul(want, &end, 10);
 		if (*want >= '0' && *want <= '9' && *end == '\0') {
 			if (v >= p->ntypes)
-				return fail(err, errlen, "--sample-index %s: "
+				return err_set(err, errlen, "--sample-index %s: "
 				    "the profile has %zu sample types", want,
 				    p->ntypes);
 			*idx = v;
@@ -402,7 +388,7 @@ fold_index(struct rows *r, const struct prof *p, char **names, size_t *idx,
 			return 0;
 		}
 	join_names(have, sizeof(have), names, p->ntypes);
-	return fail(err, errlen, "no sample type %s (the profile has %s)",
+	return err_set(err, errlen, "no sample type %s (the profile has %s)",
 	    want, have);
 }
 
@@ -436,7 +422,7 @@ map_columns(struct rows *r, const struct prof *p, char **names, char *err,
 			same = strcmp(names[i], r->cols[i]) == 0;
 		if (!same) {
 			join_names(want, sizeof(want), r->cols, r->ncols);
-			return fail(err, errlen, "sample types %s differ from "
+			return err_set(err, errlen, "sample types %s differ from "
 			    "the first input's %s (choose columns with "
 			    "--values)", have, want);
 		}
@@ -446,7 +432,7 @@ map_columns(struct rows *r, const struct prof *p, char **names, char *err,
 			if (strcmp(names[j], r->cols[i]) == 0)
 				break;
 		if (j == p->ntypes)
-			return fail(err, errlen, "no sample type %s (the "
+			return err_set(err, errlen, "no sample type %s (the "
 			    "profile has %s)", r->cols[i], have);
 		r->colidx[i] = j;
 	}
@@ -788,7 +774,7 @@ fold_sample(struct rows *r, const struct prof_sample *s, size_t idx,
 	if (isnew)
 		r->sums[k] = 0;
 	if (__builtin_add_overflow(r->sums[k], s->values[idx], &r->sums[k]))
-		return fail(err, errlen, "the sum of %s overflows",
+		return err_set(err, errlen, "the sum of %s overflows",
 		    r->foldname);
 	return 0;
 }
