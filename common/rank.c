@@ -553,8 +553,16 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	    res->last > k->opts.goroutines) {
 		res->verdict = "leak";
 		res->conf = 1;
-	} else if (n < k->opts.min_snapshots)
+	} else if (n < k->opts.min_snapshots) {
+		/*
+		 * Too few snapshots for a trend test or a noise estimate:
+		 * weigh by how evenly the series rose instead, so growth that
+		 * came in one step (a burst the last snapshot caught) ranks
+		 * below steady growth.
+		 */
 		res->verdict = "insufficient";
+		res->conf = ft * fp * (1 - stats_step_share(y, n));
+	}
 	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
 	    res->snr >= MIN_SNR && res->tsgrowth > 0)
 		res->verdict = !isnan(res->plateau) &&

@@ -275,6 +275,28 @@ stats_quantum(const double *y, size_t n)
 }
 
 /*
+ * The largest rise between consecutive points over the sum of all rises:
+ * 1/(n-1) for growth spread evenly, 1 when it came in one step (or when
+ * the series never rises).
+ */
+double
+stats_step_share(const double *y, size_t n)
+{
+	double d, sum = 0, max = 0;
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		d = y[i] - y[i - 1];
+		if (d > 0) {
+			sum += d;
+			if (d > max)
+				max = d;
+		}
+	}
+	return sum > 0 ? max / sum : 1;
+}
+
+/*
  * How much the growth slowed down: the Theil-Sen slope over the first two
  * thirds of the series (early) against the one over the last third (late).
  * 1 - late/early clipped to [0, 1]: 0 when growth kept its pace (or sped

@@ -36,6 +36,7 @@ double	stats_normal_sf2(double);
 double	stats_noise(const double *, const double *, size_t, double,
 	    double);
 double	stats_quantum(const double *, size_t);
+double	stats_step_share(const double *, size_t);
 double	stats_plateau(const double *, const double *, size_t);
 void	stats_drift(const double *, size_t, size_t, double,
 	    struct stats_drift *);

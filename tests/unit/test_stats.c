@@ -242,6 +242,24 @@ test_drift(void)
 	is_double(d[5].sd, sqrt(0.5), 1e-12, "drift: window 2 sd");
 }
 
+/* Worked by hand: rises of the series, largest over their sum. */
+static void
+test_step_share(void)
+{
+	static const double even[] = { 4, 8, 12 };	/* 4 / (4+4) */
+	static const double jump[] = { 0, 352, 39559624 };
+	static const double fall[] = { 5, 3, 1 };	/* never rises */
+	static const double mixed[] = { 10, 14, 11, 20 };	/* 9 / (4+9) */
+
+	is_double(stats_step_share(even, 3), 0.5, 1e-12, "step share even");
+	is_double(stats_step_share(jump, 3), 39559272.0 / 39559624.0, 1e-12,
+	    "step share of one jump");
+	is_double(stats_step_share(fall, 3), 1, 0, "step share, no rise");
+	is_double(stats_step_share(mixed, 4), 9.0 / 13.0, 1e-12,
+	    "step share ignores the fall");
+	is_double(stats_step_share(even, 1), 1, 0, "step share, one point");
+}
+
 int
 main(void)
 {
@@ -253,5 +271,6 @@ main(void)
 	test_noise_quantum();
 	test_plateau();
 	test_drift();
+	test_step_share();
 	return done_testing();
 }
