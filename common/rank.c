@@ -673,11 +673,72 @@ group_len(const struct rank *k, const struct strmap_entry *e)
 	return n > 0 ? n - 1 : e->len;
 }
 
-/* Pick each group's representative member: largest last value, then name. */
+/*
+ * The site holding most of each group's value in the last snapshot, so a
+ * leak spread over many small stacks of one line outweighs one big stack
+ * of another line; ties go to the site that sorts first.
+ */
+static uint32_t *
+best_sites(const struct rank *k, uint32_t last)
+{
+	uint32_t *best = xreallocarray(NULL, k->ngroup + 1, sizeof(*best));
+	double *bestv = xreallocarray(NULL, k->ngroup + 1, sizeof(*bestv));
+	double *sum = NULL;
+	struct strmap *acc = strmap_new();
+	const struct strmap_entry *e, *x, *y;
+	const struct member *m;
+	uint32_t key[2];
+	size_t i, j, cap = 0;
+	int created;
+
+	for (i = 0; i < k->nmember; i++) {
+		m = &k->member[i];
+		key[0] = m->gid;
+		key[1] = m->site;
+		j = strmap_intern(acc, (const char *)key, sizeof(key),
+		    &created);
+		if (j >= cap) {
+			cap = cap ? cap * 2 : 64;
+			sum = xreallocarray(sum, cap, sizeof(*sum));
+		}
+		if (created)
+			sum[j] = 0;
+		if (m->snap == last)
+			sum[j] += m->val;
+	}
+	for (i = 0; i < k->ngroup; i++)
+		best[i] = NONE;
+	for (j = 0; j < strmap_count(acc); j++) {
+		e = strmap_at(acc, j);
+		memcpy(key, e->key, sizeof(key));
+		if (best[key[0]] != NONE) {
+			if (sum[j] < bestv[key[0]])
+				continue;
+			if (sum[j] == bestv[key[0]]) {
+				x = strmap_at(k->sites, key[1]);
+				y = strmap_at(k->sites, best[key[0]]);
+				if (strcmp(x->key, y->key) >= 0)
+					continue;
+			}
+		}
+		best[key[0]] = key[1];
+		bestv[key[0]] = sum[j];
+	}
+	free(sum);
+	free(bestv);
+	strmap_free(acc);
+	return best;
+}
+
+/*
+ * Pick each group's representative member: on the group's best site (see
+ * best_sites), the stack with the largest last value, then by name.
+ */
 static uint32_t *
 representatives(const struct rank *k, uint32_t last)
 {
 	uint32_t *rep = xreallocarray(NULL, k->ngroup + 1, sizeof(*rep));
+	uint32_t *best = best_sites(k, last);
 	const struct member *m, *r;
 	const struct strmap_entry *a, *b;
 	double mv, rv;
@@ -688,6 +749,8 @@ representatives(const struct rank *k, uint32_t last)
 		rep[i] = NONE;
 	for (i = 0; i < k->nmember; i++) {
 		m = &k->member[i];
+		if (m->site != best[m->gid])
+			continue;
 		if (rep[m->gid] == NONE) {
 			rep[m->gid] = (uint32_t)i;
 			continue;
@@ -706,6 +769,7 @@ representatives(const struct rank *k, uint32_t last)
 		if (c < 0 || (c == 0 && a->len < b->len))
 			rep[m->gid] = (uint32_t)i;
 	}
+	free(best);
 	return rep;
 }
 

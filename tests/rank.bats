@@ -45,6 +45,10 @@ load lib
 	golden rank cluster rank rank/cluster.tsv
 }
 
+@test "rank: a cluster's site is the line with the most bytes, not the biggest stack" {
+	golden rank spread rank rank/spread.tsv
+}
+
 @test "rank: --min-share" {
 	golden rank min-share rank --min-share 0.3 rank/small.tsv
 }
