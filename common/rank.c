@@ -905,6 +905,18 @@ rank_write(struct rank *k, struct tsv_writer *w)
 	return leaks;
 }
 
+/* The value and alarm columns of one drift row. */
+static void
+put_drift(struct tsv_writer *w, double v, const struct stats_drift *d)
+{
+	tsv_put_double(w, v);
+	tsv_put_double(w, d->delta);
+	tsv_put_double(w, d->mean);
+	tsv_put_double(w, d->sd);
+	tsv_put_double(w, d->threshold);
+	tsv_put_u64(w, (uint64_t)d->alarm);
+}
+
 /*
  * Write the drift rows: per snapshot in time order, the total of the value
  * column and the alarm on its change.  Returns the number of alarms.
@@ -935,12 +947,7 @@ rank_write_drift(struct rank *k, struct tsv_writer *w)
 	for (i = 0; i < k->nsnap; i++) {
 		tsv_put(w, k->snap[order[i]].key, k->snap[order[i]].namelen);
 		tsv_put_time(w, k->snap[order[i]].t);
-		tsv_put_double(w, v[i]);
-		tsv_put_double(w, d[i].delta);
-		tsv_put_double(w, d[i].mean);
-		tsv_put_double(w, d[i].sd);
-		tsv_put_double(w, d[i].threshold);
-		tsv_put_u64(w, (uint64_t)d[i].alarm);
+		put_drift(w, v[i], &d[i]);
 		tsv_endrow(w);
 		alarms += (size_t)d[i].alarm;
 	}
@@ -980,12 +987,7 @@ rank_write_gctrace(const struct rank_opts *o, const char *name,
 	for (i = 0; i < n; i++) {
 		tsv_put_str(w, name);
 		tsv_put_empty(w);
-		tsv_put_double(w, v[i]);
-		tsv_put_double(w, d[i].delta);
-		tsv_put_double(w, d[i].mean);
-		tsv_put_double(w, d[i].sd);
-		tsv_put_double(w, d[i].threshold);
-		tsv_put_u64(w, (uint64_t)d[i].alarm);
+		put_drift(w, v[i], &d[i]);
 		tsv_put_i64(w, c[i].num);
 		tsv_put_double(w, c[i].t);
 		tsv_endrow(w);
