@@ -71,21 +71,6 @@ rules_free(struct rules *rs)
 	free(rs);
 }
 
-/* The default rules file: $LEAKATLAS_DATADIR/common/rules.yaml in the
- * source tree (tests), else the installed pkgdatadir copy. */
-char *
-rules_default_path(void)
-{
-	const char *dir = getenv("LEAKATLAS_DATADIR");
-	char *p;
-
-	if (dir != NULL && *dir != '\0') {
-		xasprintf(&p, "%s/common/rules.yaml", dir);
-		return p;
-	}
-	return xstrdup(LEAKATLAS_DATADIR "/rules.yaml");
-}
-
 struct loader {
 	const char	*path;
 	yaml_document_t	 doc;
@@ -293,15 +278,20 @@ rules_load(struct rules *rs, const char *path)
 void
 rules_load_default(struct rules *rs)
 {
+	const char *dir = getenv("LEAKATLAS_DATADIR");
 	yaml_parser_t parser;
-	char *path = rules_default_path();
+	char *path;
 
-	if (getenv("LEAKATLAS_DATADIR") != NULL || access(path, R_OK) == 0) {
+	if (dir != NULL && *dir != '\0') {
+		xasprintf(&path, "%s/common/rules.yaml", dir);
 		rules_load(rs, path);
 		free(path);
 		return;
 	}
-	free(path);
+	if (access(LEAKATLAS_DATADIR "/rules.yaml", R_OK) == 0) {
+		rules_load(rs, LEAKATLAS_DATADIR "/rules.yaml");
+		return;
+	}
 	if (!yaml_parser_initialize(&parser))
 		err_die(EXIT_DATA, "built-in rules: out of memory");
 	yaml_parser_set_input_string(&parser,

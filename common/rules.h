@@ -64,6 +64,5 @@ size_t		 rules_count(const struct rules *);
 const struct rules_info *rules_info(const struct rules *, size_t);
 size_t		 rules_match(const struct rules *, const struct rules_input *,
 		    struct rules_match *, size_t);
-char		*rules_default_path(void);
 
 #endif
