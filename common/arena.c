@@ -67,7 +67,7 @@ arena_alloc(struct arena *a, size_t size)
 	c = a->head;
 	if (c == NULL || c->size - c->used < need) {
 		csize = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
-		c = xmalloc(sizeof(*c) + csize);
+		c = xmalloc_prefault(sizeof(*c) + csize);
 		c->size = csize;
 		c->used = 0;
 		if (need > ARENA_CHUNK / 4 && a->head != NULL) {

@@ -100,7 +100,7 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 		cap = 4096;
 	if (cap > max)
 		cap = max + 1;
-	buf = xmalloc(cap);
+	buf = xmalloc_prefault(cap);
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
 		free(buf);
