@@ -20,7 +20,7 @@
 /* One location's texts, built the first time a sample uses it. */
 struct loctext {
 	const struct prof_loc *loc;
-	const char	*stack;		/* its frames, caller first */
+	const char	*stack;		/* its frames, caller first, then ';' */
 	size_t		 stacklen;
 	const char	*site;		/* first non-stdlib frame, or NULL */
 	size_t		 sitelen;
@@ -550,6 +550,7 @@ loctext_new(struct rows *r, const struct prof_loc *loc)
 		sb_add_esc(s, r->tmp.b, r->tmp.len, 0);
 	}
 	lt->stacklen = s->len;
+	sb_addc(s, ';');	/* kept after the text: see put_stack */
 	lt->stack = arena_strndup(r->arena, s->b, s->len);
 	for (j = 0; j < loc->nframes; j++) {
 		const struct prof_frame *f = &loc->frames[j];
@@ -719,6 +720,30 @@ put_labels(struct rows *r, size_t n)
 		tsv_cat_raw(r->w, s->b, s->len);
 }
 
+/*
+ * The stack column: the locations' texts, root first, joined by ';'.  Each
+ * text is stored with its ';' after it, so it is one copy per location
+ * straight into the output buffer; the last ';' is not committed.
+ */
+static void
+put_stack(struct rows *r, size_t n)
+{
+	size_t i, len, total = 0;
+	char *p;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		total += r->lts[i]->stacklen + 1;
+	p = tsv_reserve(r->w, total);
+	for (i = n; i-- > 0;) {
+		len = r->lts[i]->stacklen + 1;
+		memcpy(p, r->lts[i]->stack, len);
+		p += len;
+	}
+	tsv_commit(r->w, total - 1);
+}
+
 static void
 put_row(struct rows *r, const struct prof_sample *s, const char *prefix,
     size_t prefixlen, size_t nlabs)
@@ -741,11 +766,7 @@ put_row(struct rows *r, const struct prof_sample *s, const char *prefix,
 	} else if (s->nlocs > 0)
 		tsv_cat_raw(r->w, r->lts[0]->leaf, r->lts[0]->leaflen);
 	tsv_put_empty(r->w);
-	for (i = s->nlocs; i-- > 0;) {
-		tsv_cat_raw(r->w, r->lts[i]->stack, r->lts[i]->stacklen);
-		if (i > 0)
-			tsv_cat_raw(r->w, ";", 1);
-	}
+	put_stack(r, s->nlocs);
 	tsv_endrow(r->w);
 }
 

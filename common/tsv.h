@@ -48,6 +48,8 @@ void		 tsv_put(struct tsv_writer *, const char *, size_t);
 void		 tsv_put_str(struct tsv_writer *, const char *);
 void		 tsv_cat(struct tsv_writer *, const char *, size_t);
 void		 tsv_cat_raw(struct tsv_writer *, const char *, size_t);
+char		*tsv_reserve(struct tsv_writer *, size_t);
+void		 tsv_commit(struct tsv_writer *, size_t);
 void		 tsv_put_empty(struct tsv_writer *);
 void		 tsv_put_u64(struct tsv_writer *, uint64_t);
 void		 tsv_put_i64(struct tsv_writer *, int64_t);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,47 @@ test_arena(void)
 	arena_free(a);
 }
 
+/*
+ * tsv_reserve/tsv_commit: bytes written into the reserved room appear in
+ * order with the other fields, only the committed part of them, also when
+ * the room is bigger than the writer's buffer (64 KiB).
+ */
+static void
+test_reserve(void)
+{
+	struct tsv_writer *w;
+	char *buf = NULL, *p, *want;
+	size_t len = 0, big = 200000, i;
+	FILE *fp;
+
+	fp = open_memstream(&buf, &len);
+	w = tsv_writer_new(fp);
+	tsv_put_str(w, "a");
+	tsv_put_empty(w);
+	p = tsv_reserve(w, 4);
+	memcpy(p, "xy;z", 4);
+	tsv_commit(w, 3);
+	tsv_endrow(w);
+	tsv_put_empty(w);
+	p = tsv_reserve(w, big);
+	for (i = 0; i < big; i++)
+		p[i] = (char)('a' + i % 26);
+	tsv_commit(w, big);
+	tsv_put_str(w, "end");
+	tsv_endrow(w);
+	ok(tsv_writer_free(w) == 0, "reserve: written without error");
+	fclose(fp);
+	want = malloc(big + 16);
+	memcpy(want, "a\txy;\n", 6);
+	for (i = 0; i < big; i++)
+		want[6 + i] = (char)('a' + i % 26);
+	memcpy(want + 6 + big, "\tend\n", 5);
+	ok(len == big + 11 && memcmp(buf, want, len) == 0,
+	    "reserve: committed bytes only, in order, also beyond the buffer");
+	free(want);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -177,5 +219,6 @@ main(void)
 	test_frames();
 	test_hash();
 	test_arena();
+	test_reserve();
 	return done_testing();
 }
