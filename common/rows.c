@@ -53,7 +53,7 @@ struct rows {
 	struct loctext	**slots;	/* open addressing by loc pointer */
 	const struct prof_loc *base;	/* p->locs: found by index */
 	size_t		 nbase;
-	struct loctext	**direct;	/* by index into base */
+	struct loctext	*direct;	/* by index into base; loc NULL: unbuilt */
 	size_t		 capdirect;
 	size_t		 mask, nused;
 	struct loctext	**lts;		/* this sample's locations */
@@ -528,14 +528,13 @@ frame_matches(struct rows *r, const regex_t *re, const struct prof_frame *f)
 	return regexec(re, r->tmp.b, 0, NULL, 0) == 0;
 }
 
+/* Build lt, zeroed, for loc. */
 static struct loctext *
-loctext_new(struct rows *r, const struct prof_loc *loc)
+loctext_fill(struct rows *r, const struct prof_loc *loc, struct loctext *lt)
 {
-	struct loctext *lt;
 	struct sbuf *s = &r->sb;
 	size_t j;
 
-	lt = arena_calloc(r->arena, 1, sizeof(*lt));
 	lt->loc = loc;
 	s->len = 0;
 	for (j = loc->nframes; j-- > 0;) {
@@ -576,12 +575,16 @@ loctext_get(struct rows *r, const struct prof_loc *loc)
 	uintptr_t k = (uintptr_t)loc - (uintptr_t)r->base;
 	size_t i;
 
-	/* Locations of one array (profile.proto) are found by index. */
+	/*
+	 * Locations of one array (profile.proto) are found by index, in an
+	 * array of their own: the loctexts every frame of every sample reads
+	 * stay together in cache, apart from their texts.
+	 */
 	if (r->base != NULL && k < r->nbase * sizeof(*loc)) {
 		k /= sizeof(*loc);
-		if (r->direct[k] == NULL)
-			r->direct[k] = loctext_new(r, loc);
-		return r->direct[k];
+		if (r->direct[k].loc == NULL)
+			loctext_fill(r, loc, &r->direct[k]);
+		return &r->direct[k];
 	}
 	i = slot_of(r, loc);
 
@@ -591,7 +594,8 @@ loctext_get(struct rows *r, const struct prof_loc *loc)
 		slots_grow(r);
 		i = slot_of(r, loc);
 	}
-	r->slots[i] = loctext_new(r, loc);
+	r->slots[i] = loctext_fill(r, loc, arena_calloc(r->arena, 1,
+	    sizeof(struct loctext)));
 	r->nused++;
 	return r->slots[i];
 }
