@@ -691,36 +691,48 @@ scratch_free(struct scratch *sc)
 	free(sc->plabs);
 }
 
-/* Append one varint, or a packed run of them, to ids (field 1) or vals. */
+/*
+ * Append one varint, or a packed run of them, to ids (field 1) or vals.
+ * A packed run of k bytes holds at most k varints: room for them is made
+ * once, and one-byte varints (most location ids) take the short path.
+ */
 static int
 read_ints(struct scratch *sc, int field, unsigned wt, const unsigned char *b,
     size_t end, size_t *off)
 {
-	uint64_t v, n;
-	size_t stop;
+	uint64_t v, n, *dst;
+	size_t stop, at, k;
 
 	if (wt == 0)
-		stop = *off + 1;	/* one varint */
-	else {
-		if (wire_varint(b, end, off, &n) == -1 || n > end - *off)
-			return -1;
-		stop = *off + n;
+		n = 1;
+	else if (wire_varint(b, end, off, &n) == -1 || n > end - *off)
+		return -1;
+	if (field == 1) {
+		sc->ids = grow(sc->ids, &sc->capids, sc->nids + (size_t)n,
+		    sizeof(*sc->ids));
+		dst = sc->ids + sc->nids;
+	} else {
+		sc->vals = grow(sc->vals, &sc->capvals, sc->nvals + (size_t)n,
+		    sizeof(*sc->vals));
+		dst = (uint64_t *)(void *)(sc->vals + sc->nvals);
 	}
-	while (*off < stop) {
-		if (wire_varint(b, end, off, &v) == -1)
+	at = *off;
+	stop = wt == 0 ? end : at + (size_t)n;
+	k = 0;
+	while (at < stop) {
+		if (b[at] < 0x80)
+			v = b[at++];
+		else if (wire_varint(b, stop, &at, &v) == -1)
 			return -1;
-		if (field == 1) {
-			sc->ids = grow(sc->ids, &sc->capids, sc->nids + 1,
-			    sizeof(*sc->ids));
-			sc->ids[sc->nids++] = v;
-		} else {
-			sc->vals = grow(sc->vals, &sc->capvals, sc->nvals + 1,
-			    sizeof(*sc->vals));
-			sc->vals[sc->nvals++] = (int64_t)v;
-		}
+		dst[k++] = v;
 		if (wt == 0)
 			break;
 	}
+	*off = at;
+	if (field == 1)
+		sc->nids += k;
+	else
+		sc->nvals += k;
 	return 0;
 }
 
@@ -815,6 +827,11 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	sc->locs = grow(sc->locs, &sc->caplocs, sc->nids + 1,
 	    sizeof(*sc->locs));
 	for (j = 0; j < sc->nids; j++) {
+		/* Dense ids 1..n (as Go writes them) need no search. */
+		if (lmap->ids == NULL && sc->ids[j] - 1 < lmap->n) {
+			sc->locs[j] = &locs[sc->ids[j] - 1];
+			continue;
+		}
 		if ((k = idmap_find(lmap, sc->ids[j])) == SIZE_MAX)
 			return err_set(d->err, d->errlen, "sample %zu: location "
 			    "id %" PRIu64 " not found", no, sc->ids[j]);
