@@ -125,17 +125,15 @@ sb_addi(struct sbuf *s, int64_t v)
 	sb_add(s, b, fmt_i64(b, v));
 }
 
-/* Append with the TSV escapes, and percent-encoding when pct is set. */
-static void
-sb_add_esc(struct sbuf *s, const char *p, size_t n, int pct)
+/*
+ * Copy p[0..n) to o with the TSV escapes, and percent-encoding when pct is
+ * set; o has room for 3n bytes.  Returns the end of what was written.
+ */
+static char *
+esc_copy(char *o, const char *p, size_t n, int pct)
 {
 	size_t i;
-	char *o;
 
-	if (n > SIZE_MAX / 3)
-		n = SIZE_MAX / 3;	/* xreallocarray reports it */
-	sb_grow(s, n * 3);
-	o = s->b + s->len;
 	for (i = 0; i < n; i++) {
 		switch (p[i]) {
 		case '\\': *o++ = '\\'; *o++ = '\\'; continue;
@@ -152,7 +150,17 @@ sb_add_esc(struct sbuf *s, const char *p, size_t n, int pct)
 		}
 		*o++ = p[i];
 	}
-	s->len = (size_t)(o - s->b);
+	return o;
+}
+
+/* Append with the TSV escapes, and percent-encoding when pct is set. */
+static void
+sb_add_esc(struct sbuf *s, const char *p, size_t n, int pct)
+{
+	if (n > SIZE_MAX / 3)
+		n = SIZE_MAX / 3;	/* xreallocarray reports it */
+	sb_grow(s, n * 3);
+	s->len = (size_t)(esc_copy(s->b + s->len, p, n, pct) - s->b);
 }
 
 struct rows *
@@ -549,7 +557,7 @@ loctext_fill(struct rows *r, const struct prof_loc *loc, struct loctext *lt)
 		sb_add_esc(s, r->tmp.b, r->tmp.len, 0);
 	}
 	lt->stacklen = s->len;
-	sb_addc(s, ';');	/* kept after the text: see put_stack */
+	sb_addc(s, ';');	/* kept after the text: see put_row */
 	lt->stack = arena_strndup(r->arena, s->b, s->len);
 	for (j = 0; j < loc->nframes; j++) {
 		const struct prof_frame *f = &loc->frames[j];
@@ -705,73 +713,68 @@ sample_locs(struct rows *r, const struct prof_sample *s)
 	return focus && !ignore;
 }
 
-static void
-put_labels(struct rows *r, size_t n)
-{
-	struct sbuf *s = &r->sb;
-	size_t i;
-
-	s->len = 0;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			sb_addc(s, ',');
-		sb_add_esc(s, r->lb.b + r->labs[i].key, r->labs[i].keylen, 1);
-		sb_addc(s, '=');
-		sb_add_esc(s, r->lb.b + r->labs[i].val, r->labs[i].vallen, 1);
-	}
-	tsv_put_empty(r->w);
-	if (s->len > 0)
-		tsv_cat_raw(r->w, s->b, s->len);
-}
-
 /*
- * The stack column: the locations' texts, root first, joined by ';'.  Each
- * text is stored with its ';' after it, so it is one copy per location
- * straight into the output buffer; the last ';' is not committed.
+ * One row, written straight into room reserved in the output buffer:
+ * prefix (snapshot, time, type), the values, labels, site and stack, the
+ * locations' texts root first.  Each text is stored with its ';' after it,
+ * so the stack is one copy per location; the last ';' is dropped.
  */
-static void
-put_stack(struct rows *r, size_t n)
-{
-	size_t i, len, total = 0;
-	char *p;
-
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++)
-		total += r->lts[i]->stacklen + 1;
-	p = tsv_reserve(r->w, total);
-	for (i = n; i-- > 0;) {
-		len = r->lts[i]->stacklen + 1;
-		memcpy(p, r->lts[i]->stack, len);
-		p += len;
-	}
-	tsv_commit(r->w, total - 1);
-}
-
 static void
 put_row(struct rows *r, const struct prof_sample *s, const char *prefix,
     size_t prefixlen, size_t nlabs)
 {
 	const struct loctext *lt;
-	size_t i;
+	const struct lab *l;
+	const char *site = "";
+	size_t i, sitelen = 0, need, len;
+	char *o, *start;
 
-	tsv_put_empty(r->w);
-	tsv_cat_raw(r->w, prefix, prefixlen);
-	for (i = 0; i < r->ncols; i++)
-		tsv_put_i64(r->w, s->values[r->colidx[i]]);
-	put_labels(r, nlabs);
-	tsv_put_empty(r->w);
 	for (i = 0; i < s->nlocs; i++)
 		if (r->lts[i]->site != NULL)
 			break;
 	if (i < s->nlocs) {
+		site = r->lts[i]->site;
+		sitelen = r->lts[i]->sitelen;
+	} else if (s->nlocs > 0) {
+		site = r->lts[0]->leaf;
+		sitelen = r->lts[0]->leaflen;
+	}
+	/* A value is at most 20 characters and a tab; 3 more tabs, '\n'. */
+	need = prefixlen + r->ncols * 21 + sitelen + 4;
+	for (i = 0; i < nlabs; i++)
+		need += 3 * (r->labs[i].keylen + r->labs[i].vallen) + 2;
+	for (i = 0; i < s->nlocs; i++)
+		need += r->lts[i]->stacklen + 1;
+	o = start = tsv_reserve(r->w, need);
+	memcpy(o, prefix, prefixlen);
+	o += prefixlen;
+	for (i = 0; i < r->ncols; i++) {
+		*o++ = '\t';
+		o += fmt_i64(o, s->values[r->colidx[i]]);
+	}
+	*o++ = '\t';
+	for (i = 0; i < nlabs; i++) {
+		l = &r->labs[i];
+		if (i > 0)
+			*o++ = ',';
+		o = esc_copy(o, r->lb.b + l->key, l->keylen, 1);
+		*o++ = '=';
+		o = esc_copy(o, r->lb.b + l->val, l->vallen, 1);
+	}
+	*o++ = '\t';
+	memcpy(o, site, sitelen);
+	o += sitelen;
+	*o++ = '\t';
+	for (i = s->nlocs; i-- > 0;) {
 		lt = r->lts[i];
-		tsv_cat_raw(r->w, lt->site, lt->sitelen);
-	} else if (s->nlocs > 0)
-		tsv_cat_raw(r->w, r->lts[0]->leaf, r->lts[0]->leaflen);
-	tsv_put_empty(r->w);
-	put_stack(r, s->nlocs);
-	tsv_endrow(r->w);
+		len = lt->stacklen + 1;
+		memcpy(o, lt->stack, len);
+		o += len;
+	}
+	if (s->nlocs > 0)
+		o--;
+	*o++ = '\n';
+	tsv_commit(r->w, (size_t)(o - start));
 }
 
 static int
