@@ -10,7 +10,7 @@
 #include "xmalloc.h"
 
 #define ARENA_ALIGN	16
-#define ARENA_CHUNK	(256 * 1024)
+#define ARENA_CHUNK	(64 * 1024)
 
 struct chunk {
 	struct chunk	*next;
