@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "err.h"
 #include "legacy.h"
+#include "caps.h"
 #include "pprof.h"
 #include "prof.h"
 #include "profile.pb-c.h"
@@ -50,8 +51,9 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 		if (len == cap) {
 			if (cap > max) {
 				free(buf);
-				return err_set(err, errlen, "larger than the "
-				    "--max-bytes limit of %zu bytes", max);
+				return caps_err(err, errlen,
+				    CAPS_OPT_MAX_BYTES, max,
+				    "input too large");
 			}
 			cap = cap > max / 2 ? max + 1 : cap * 2;
 			buf = xreallocarray(buf, cap, 1);
@@ -70,8 +72,8 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 	}
 	if (len > max) {
 		free(buf);
-		return err_set(err, errlen, "larger than the --max-bytes limit "
-		    "of %zu bytes", max);
+		return caps_err(err, errlen, CAPS_OPT_MAX_BYTES, max,
+		    "input too large");
 	}
 	*out = buf;
 	*outlen = len;
@@ -111,9 +113,9 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 			if (cap > max) {
 				inflateEnd(&zs);
 				free(buf);
-				return err_set(err, errlen, "decompressed data "
-				    "larger than the --max-bytes limit of %zu "
-				    "bytes", max);
+				return caps_err(err, errlen,
+				    CAPS_OPT_MAX_BYTES, max,
+				    "decompressed data too large");
 			}
 			cap = cap > max / 2 ? max + 1 : cap * 2;
 			buf = xreallocarray(buf, cap, 1);
@@ -160,8 +162,8 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 	inflateEnd(&zs);
 	if (len > max) {
 		free(buf);
-		return err_set(err, errlen, "decompressed data larger than the "
-		    "--max-bytes limit of %zu bytes", max);
+		return caps_err(err, errlen, CAPS_OPT_MAX_BYTES, max,
+		    "decompressed data too large");
 	}
 	*out = buf;
 	*outlen = len;
@@ -807,6 +809,7 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	struct prof_label *lb;
 	size_t j, k, n;
 	int64_t *l;
+	char why[256];
 
 	if (sc->nvals != d->p->ntypes)
 		return err_set(d->err, d->errlen, "sample %zu: %zu values for %zu "
@@ -849,6 +852,8 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	}
 	s->labels = sc->plabs;
 	s->nlabels = n;
+	if (caps_sample(d->p->caps, s, why, sizeof(why)) == -1)
+		return err_set(d->err, d->errlen, "sample %zu: %s", no, why);
 	return 0;
 }
 
