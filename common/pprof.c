@@ -660,10 +660,16 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	return 0;
 }
 
-/* One sample's fields as read from the wire, reused from sample to sample. */
+/*
+ * One sample's fields as read from the wire, reused from sample to sample.
+ * Past the caps (maxids, maxlabs; 0: none) location ids and labels are
+ * only counted, so that a hostile sample cannot make the arrays huge.
+ */
 struct scratch {
 	uint64_t	*ids;
 	size_t		 nids, capids;
+	size_t		 maxids, moreids;
+	size_t		 maxlabs, morelabs;
 	int64_t		*vals;
 	size_t		 nvals, capvals;
 	int64_t		(*labs)[4];	/* key, str, num, num_unit */
@@ -711,7 +717,9 @@ read_ints(struct scratch *sc, int field, unsigned wt, const unsigned char *b,
 	while (*off < stop) {
 		if (wire_varint(b, end, off, &v) == -1)
 			return -1;
-		if (field == 1) {
+		if (field == 1 && sc->maxids > 0 && sc->nids >= sc->maxids)
+			sc->moreids++;
+		else if (field == 1) {
 			sc->ids = grow(sc->ids, &sc->capids, sc->nids + 1,
 			    sizeof(*sc->ids));
 			sc->ids[sc->nids++] = v;
@@ -762,7 +770,7 @@ sample_read(struct scratch *sc, const unsigned char *b, size_t len)
 	uint64_t tag, v, n;
 	unsigned wt, f;
 
-	sc->nids = sc->nvals = sc->nlabs = 0;
+	sc->nids = sc->nvals = sc->nlabs = sc->moreids = sc->morelabs = 0;
 	while (off < len) {
 		if (wire_varint(b, len, &off, &tag) == -1)
 			return -1;
@@ -776,6 +784,11 @@ sample_read(struct scratch *sc, const unsigned char *b, size_t len)
 			    n > len - off)
 				return -1;
 			lend = off + n;
+			if (sc->maxlabs > 0 && sc->nlabs >= sc->maxlabs) {
+				sc->morelabs++;
+				off = lend;
+				continue;
+			}
 			sc->labs = grow(sc->labs, &sc->caplabs, sc->nlabs + 1,
 			    sizeof(*sc->labs));
 			memset(sc->labs[sc->nlabs], 0, sizeof(sc->labs[0]));
@@ -814,6 +827,17 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	if (sc->nvals != d->p->ntypes)
 		return err_set(d->err, d->errlen, "sample %zu: %zu values for %zu "
 		    "sample types", no, sc->nvals, d->p->ntypes);
+	if (sc->moreids > 0) {
+		caps_err(why, sizeof(why), CAPS_OPT_MAX_DEPTH, sc->maxids,
+		    "stack too deep: at least %zu frames",
+		    sc->nids + sc->moreids);
+		return err_set(d->err, d->errlen, "sample %zu: %s", no, why);
+	}
+	if (sc->morelabs > 0) {
+		caps_err(why, sizeof(why), CAPS_OPT_MAX_LABELS, sc->maxlabs,
+		    "too many labels: %zu", sc->nlabs + sc->morelabs);
+		return err_set(d->err, d->errlen, "sample %zu: %s", no, why);
+	}
 	s->values = sc->vals;
 	sc->locs = grow(sc->locs, &sc->caplocs, sc->nids + 1,
 	    sizeof(*sc->locs));
@@ -979,6 +1003,10 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 	p->nlocs = pb->n_location;
 
 	memset(&sc, 0, sizeof(sc));
+	if (p->caps != NULL) {
+		sc.maxids = p->caps->max_depth;
+		sc.maxlabs = p->caps->max_labels;
+	}
 	for (off = 0, no = 0; off < len && rc == 0;) {
 		if (wire_varint(b, len, &off, &tag) == -1)
 			break;
