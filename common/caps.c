@@ -3,24 +3,26 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "err.h"
 #include "caps.h"
+#include "err.h"
 #include "prof.h"
 
+/* In the order of the CAPS_OPT_* values. */
 static const struct cap {
-	int		 opt;
 	const char	*name;
 	const char	*unit;		/* after the number in messages */
+	size_t		 field;		/* offset in struct caps */
 } caps[] = {
-	{ CAPS_OPT_MAX_BYTES, "--max-bytes", " bytes" },
-	{ CAPS_OPT_MAX_DEPTH, "--max-depth", "" },
-	{ CAPS_OPT_MAX_LABELS, "--max-labels", "" },
-	{ CAPS_OPT_MAX_LINE, "--max-line", " bytes" },
-	{ CAPS_OPT_MAX_SNAPSHOTS, "--max-snapshots", "" }
+	{ "--max-bytes", " bytes", offsetof(struct caps, max_bytes) },
+	{ "--max-depth", "", offsetof(struct caps, max_depth) },
+	{ "--max-labels", "", offsetof(struct caps, max_labels) },
+	{ "--max-line", " bytes", offsetof(struct caps, max_line) },
+	{ "--max-snapshots", "", offsetof(struct caps, max_snapshots) }
 };
 
 static const struct cap *
@@ -30,13 +32,13 @@ cap_of(int opt)
 }
 
 void
-caps_init(struct caps *l)
+caps_init(struct caps *cp)
 {
-	l->max_bytes = CAPS_MAX_BYTES;
-	l->max_depth = CAPS_MAX_DEPTH;
-	l->max_labels = CAPS_MAX_LABELS;
-	l->max_line = CAPS_MAX_LINE;
-	l->max_snapshots = CAPS_MAX_SNAPSHOTS;
+	cp->max_bytes = CAPS_MAX_BYTES;
+	cp->max_depth = CAPS_MAX_DEPTH;
+	cp->max_labels = CAPS_MAX_LABELS;
+	cp->max_line = CAPS_MAX_LINE;
+	cp->max_snapshots = CAPS_MAX_SNAPSHOTS;
 }
 
 /*
@@ -72,27 +74,11 @@ caps_parse(const char *opt, const char *s)
 
 /* Set the cap of option opt (a CAPS_OPT_*) from its argument. */
 void
-caps_set(struct caps *l, int opt, const char *arg)
+caps_set(struct caps *cp, int opt, const char *arg)
 {
-	size_t v = caps_parse(cap_of(opt)->name, arg);
+	const struct cap *c = cap_of(opt);
 
-	switch (opt) {
-	case CAPS_OPT_MAX_BYTES:
-		l->max_bytes = v;
-		break;
-	case CAPS_OPT_MAX_DEPTH:
-		l->max_depth = v;
-		break;
-	case CAPS_OPT_MAX_LABELS:
-		l->max_labels = v;
-		break;
-	case CAPS_OPT_MAX_LINE:
-		l->max_line = v;
-		break;
-	default:
-		l->max_snapshots = v;
-		break;
-	}
+	*(size_t *)(void *)((char *)cp + c->field) = caps_parse(c->name, arg);
 }
 
 /*
@@ -117,24 +103,24 @@ caps_err(char *err, size_t errlen, int opt, size_t limit,
 }
 
 /*
- * Check one decoded sample against the per-sample caps (none when l is
+ * Check one decoded sample against the per-sample caps (none when cp is
  * NULL): its frames, inlined calls counted, and its labels.
  */
 int
-caps_sample(const struct caps *l, const struct prof_sample *s, char *err,
+caps_sample(const struct caps *cp, const struct prof_sample *s, char *err,
     size_t errlen)
 {
 	size_t i, depth = 0;
 
-	if (l == NULL)
+	if (cp == NULL)
 		return 0;
 	for (i = 0; i < s->nlocs; i++)
 		depth += s->locs[i]->nframes;
-	if (depth > l->max_depth)
+	if (depth > cp->max_depth)
 		return caps_err(err, errlen, CAPS_OPT_MAX_DEPTH,
-		    l->max_depth, "stack too deep: %zu frames", depth);
-	if (s->nlabels > l->max_labels)
+		    cp->max_depth, "stack too deep: %zu frames", depth);
+	if (s->nlabels > cp->max_labels)
 		return caps_err(err, errlen, CAPS_OPT_MAX_LABELS,
-		    l->max_labels, "too many labels: %zu", s->nlabels);
+		    cp->max_labels, "too many labels: %zu", s->nlabels);
 	return 0;
 }

@@ -27,6 +27,20 @@ label_text() {
 	}'
 }
 
+# A default cap, N, checked on FILE (one past it) and on the text GEN
+# writes: one past N is refused, N passes, and so does FILE with OPTION
+# raised to N + 1.  Prints the exits and, per row, the frames (COL = NF)
+# or labels (COL = 5) that passed.
+past_default() {
+	local option=$1 n=$2 file=$3 gen=$4 col=$5
+	local count="NR > 1 { print split(\$$col, f, \"[;,]\") }"
+
+	pprof2tsv "$file"; echo "exit $?"
+	pprof2tsv "$option" $((n + 1)) "$file" | awk -F'\t' "$count"
+	"$gen" $((n + 1)) | pprof2tsv; echo "exit $?"
+	"$gen" "$n" | pprof2tsv | awk -F'\t' "$count"
+}
+
 @test "--max-depth: protobuf frames, inlined calls counted" {
 	# Sample 1 of packed.pb has 3 locations, one holding an inlined call.
 	golden limits depth-proto bash -c '
@@ -47,17 +61,11 @@ label_text() {
 }
 
 @test "--max-depth: the default is 16384 frames" {
-	export -f deep_text
+	export -f deep_text past_default
 	golden limits depth-default bash -c '
-	    pprof2tsv proto/deep.pb.gz; echo "exit $?"
-	    pprof2tsv --max-depth 16385 proto/deep.pb.gz |
-	        awk -F"\t" "NR > 1 { print split(\$NF, f, \";\") }"
-	    deep_text 16385 | pprof2tsv; echo "exit $?"
-	    deep_text 16384 | pprof2tsv |
-	        awk -F"\t" "NR > 1 { print split(\$NF, f, \";\") }"
+	    past_default --max-depth 16384 proto/deep.pb.gz deep_text NF
 	    deep_text 16385 | pprof2tsv --max-depth 16k5; echo "exit $?"
-	    deep_text 16385 | pprof2tsv --max-depth 17k |
-	        awk -F"\t" "NR > 1 { print split(\$NF, f, \";\") }"'
+	    deep_text 16385 | pprof2tsv --max-depth 17k | wc -l'
 }
 
 @test "--max-labels: protobuf and debug=1 text" {
@@ -72,14 +80,9 @@ label_text() {
 }
 
 @test "--max-labels: the default is 1024 labels" {
-	export -f label_text
+	export -f label_text past_default
 	golden limits labels-default bash -c '
-	    pprof2tsv proto/labels.pb.gz; echo "exit $?"
-	    pprof2tsv --max-labels 1025 proto/labels.pb.gz |
-	        awk -F"\t" "NR > 1 { print split(\$5, f, \",\") }"
-	    label_text 1025 | pprof2tsv; echo "exit $?"
-	    label_text 1024 | pprof2tsv |
-	        awk -F"\t" "NR > 1 { print split(\$5, f, \",\") }"'
+	    past_default --max-labels 1024 proto/labels.pb.gz label_text 5'
 }
 
 @test "--max-bytes: the raw and the decompressed size" {
