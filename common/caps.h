@@ -23,10 +23,11 @@ struct prof_sample;
 
 /*
  * Frames of one sample, inlined calls counted.  Go records at most 32
- * frames (128 from Go 1.23; GODEBUG=profstackdepth allows up to 1024);
- * perf stops at 127 by default (kernel.perf_event_max_stack) and
- * async-profiler at 2048.  16384 frames is 16 times Go's ceiling, about a
- * megabyte of stack text per row.
+ * frames (128 from Go 1.23; GODEBUG=profstackdepth allows up to 1024).
+ * perf stops at 127 by default (kernel.perf_event_max_stack) and JFR at
+ * 64, but Groovy and Ruby stacks past 1024 frames are seen when those are
+ * raised (Linux commit c5dfd78eb798).  16384 frames is 16 times Go's
+ * ceiling, about a megabyte of stack text per row.
  */
 #define CAPS_MAX_DEPTH	16384
 
