@@ -13,6 +13,7 @@
 
 #include "cluster.h"
 #include "err.h"
+#include "caps.h"
 #include "minhash.h"
 #include "outfile.h"
 #include "tsv.h"
@@ -27,6 +28,8 @@ static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "kgram",		required_argument,	NULL, 'k' },
 	{ "labels",		required_argument,	NULL, 'l' },
+	CAPS_LONGOPT_MAX_LINE,
+	CAPS_LONGOPT_MAX_SNAPSHOTS,
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "rows",		required_argument,	NULL, 'r' },
 	{ "seed",		required_argument,	NULL, 's' },
@@ -62,6 +65,10 @@ usage(void)
 "  -s, --seed=N           seed of the hash functions (default 0)\n"
 "  -S, --summary          write one row per cluster instead of the rows\n"
 "  -v, --value=COLUMN     value column --summary adds up (default inuse_space)\n"
+"      --max-line=N       refuse input lines longer than N bytes\n"
+"                         (suffix k, M or G; default 256M)\n"
+"      --max-snapshots=N  --summary: refuse more than N snapshots\n"
+"                         (default 100000)\n"
 "  -o, --output=FILE      write to FILE (atomically) instead of stdout\n"
 "      --verbose          print clustering statistics on stderr\n"
 "  -h, --help             display this help and exit\n"
@@ -86,6 +93,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cluster_opts o;
+	struct caps lim;
 	struct tsv_reader *r;
 	struct outfile *out;
 	const char *output = NULL;
@@ -95,6 +103,7 @@ main(int argc, char *argv[])
 	err_setprog("cluster");
 	setlocale(LC_CTYPE, "");
 	cluster_opts_init(&o);
+	caps_init(&lim);
 	while ((ch = getopt_long(argc, argv, "b:hk:l:n:o:r:Rs:St:v:Vx",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
@@ -163,6 +172,9 @@ main(int argc, char *argv[])
 		case OPT_VERBOSE:
 			o.verbose = 1;
 			break;
+		CAPS_CASES:
+			caps_set(&lim, ch, optarg);
+			break;
 		default:
 			err_usage(NULL);
 		}
@@ -174,7 +186,8 @@ main(int argc, char *argv[])
 	if ((long)o.bands * o.rows > o.nhash)
 		err_usage("--bands %d times --rows %d is more than --hashes %d",
 		    o.bands, o.rows, o.nhash);
-	r = tsv_open(argc, argv);
+	o.max_snapshots = lim.max_snapshots;
+	r = tsv_open_max(argc, argv, lim.max_line);
 	out = outfile_open(output);
 	if (cluster_run(r, outfile_fp(out), &o) == -1) {
 		outfile_abort(out);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "caps.h"
 #include "normgc.h"
 #include "outfile.h"
 #include "tsv.h"
@@ -34,6 +35,8 @@ static const struct option longopts[] = {
 	{ "gctrace",		required_argument,	NULL, OPT_GCTRACE },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "keep-repeats",	no_argument,		NULL, OPT_KEEP_REPEATS },
+	CAPS_LONGOPT_MAX_LINE,
+	CAPS_LONGOPT_MAX_SNAPSHOTS,
 	{ "memstats",		required_argument,	NULL, OPT_MEMSTATS },
 	{ "model",		required_argument,	NULL, OPT_MODEL },
 	{ "output",		required_argument,	NULL, 'o' },
@@ -65,6 +68,9 @@ usage(void)
 "                        snapshot from the log\n"
 "      --start TIME      wall time (RFC 3339) the process of the log started\n"
 "      --keep-repeats    keep repeated snapshots; add a 'repeat' column\n"
+"      --max-line N      refuse input lines longer than N bytes (suffix k,\n"
+"                        M or G; default 256M)\n"
+"      --max-snapshots N refuse more than N snapshots (default 100000)\n"
 "  -h, --help            print this help and exit\n"
 "  -V, --version         print the version and exit\n"
 "\n"
@@ -96,6 +102,7 @@ int
 main(int argc, char *argv[])
 {
 	struct normgc_opts o;
+	struct caps lim;
 	struct tsv_reader *r;
 	struct tsv_writer *w;
 	struct outfile *out;
@@ -105,6 +112,7 @@ main(int argc, char *argv[])
 	err_setprog(argv[0]);
 	setlocale(LC_CTYPE, "");
 	memset(&o, 0, sizeof(o));
+	caps_init(&lim);
 	o.model = NORMGC_REBASE;
 	o.window = 3;
 	o.beta = 0.85;
@@ -159,6 +167,9 @@ main(int argc, char *argv[])
 				err_usage("--window: '%s' is not a duration "
 				    "such as 3s", optarg);
 			break;
+		CAPS_CASES:
+			caps_set(&lim, ch, optarg);
+			break;
 		default:
 			err_usage(NULL);
 		}
@@ -172,7 +183,9 @@ main(int argc, char *argv[])
 		err_die(EXIT_DATA, "%s: %s", o.memstats, strerror(errno));
 	if (o.gctrace != NULL && access(o.gctrace, R_OK) == -1)
 		err_die(EXIT_DATA, "%s: %s", o.gctrace, strerror(errno));
-	r = tsv_open(argc, argv);
+	o.max_line = lim.max_line;
+	o.max_snapshots = lim.max_snapshots;
+	r = tsv_open_max(argc, argv, lim.max_line);
 	out = outfile_open(output);
 	w = tsv_writer_new(outfile_fp(out));
 	normgc_run(r, w, &o);

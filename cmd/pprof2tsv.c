@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "err.h"
 #include "legacy.h"
+#include "caps.h"
 #include "outfile.h"
 #include "pprof.h"
 #include "prof.h"
@@ -24,7 +25,7 @@
 #include "xmalloc.h"
 
 enum {
-	OPT_FOCUS = 256, OPT_FOLDED, OPT_IGNORE, OPT_LINES, OPT_MAX_BYTES,
+	OPT_FOCUS = 256, OPT_FOLDED, OPT_IGNORE, OPT_LINES,
 	OPT_MEMSTATS, OPT_SAMPLE_INDEX, OPT_TAGFOCUS, OPT_VALUES
 };
 
@@ -34,7 +35,9 @@ static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "ignore",		required_argument,	NULL, OPT_IGNORE },
 	{ "lines",		no_argument,		NULL, OPT_LINES },
-	{ "max-bytes",		required_argument,	NULL, OPT_MAX_BYTES },
+	CAPS_LONGOPT_MAX_BYTES,
+	CAPS_LONGOPT_MAX_DEPTH,
+	CAPS_LONGOPT_MAX_LABELS,
 	{ "memstats",		no_argument,		NULL, OPT_MEMSTATS },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "sample-index",	required_argument,	NULL, OPT_SAMPLE_INDEX },
@@ -66,39 +69,17 @@ usage(void)
 "      --sample-index NAME the value --folded sums (default: the profile's\n"
 "                          default sample type, else its last)\n"
 "      --max-bytes N       refuse inputs larger than N bytes, decompressed\n"
-"                          (suffix k, M or G; default 1G)\n"
+"                          (default 1G)\n"
+"      --max-depth N       refuse samples of more than N frames, inlined\n"
+"                          calls counted (default 16384)\n"
+"      --max-labels N      refuse samples of more than N labels\n"
+"                          (default 1024)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "REs are POSIX extended regular expressions, matched against each frame\n"
-"as written in the stack column.\n", err_prog());
-}
-
-/* A byte count with an optional binary k, M or G suffix. */
-static size_t
-parse_bytes(const char *s)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	if (*s < '0' || *s > '9')
-		err_usage("--max-bytes: not a number: %s", s);
-	v = strtoull(s, &end, 10);
-	if (end[0] != '\0' && end[1] == '\0') {
-		switch (end[0]) {
-		case 'k': case 'K': shift = 10; break;
-		case 'm': case 'M': shift = 20; break;
-		case 'g': case 'G': shift = 30; break;
-		default: shift = -1; break;
-		}
-		end++;
-	}
-	if (errno != 0 || *end != '\0' || shift < 0 || v == 0 ||
-	    v > (SIZE_MAX >> 1) >> shift)
-		err_usage("--max-bytes: not a size: %s", s);
-	return (size_t)(v << shift);
+"as written in the stack column.  N takes a suffix k, M or G (times 1024,\n"
+"1024^2, 1024^3).\n", err_prog());
 }
 
 static void
@@ -190,7 +171,7 @@ die_input(const char *name, const char *err)
 
 /* --memstats: one row per Go debug=1 heap dump, its MemStats fields. */
 static void
-write_memstats(FILE *fp, int argc, char *argv[], size_t max_bytes,
+write_memstats(FILE *fp, int argc, char *argv[], const struct caps *lim,
     const char *output)
 {
 	const char *const *cols;
@@ -210,8 +191,8 @@ write_memstats(FILE *fp, int argc, char *argv[], size_t max_bytes,
 	tsv_endrow(w);
 	for (i = 0; i < (size_t)argc; i++) {
 		name = display_name(argv[i]);
-		if (pprof_read(argv[i], max_bytes, &in, err, sizeof(err)) ==
-		    -1)
+		if (pprof_read(argv[i], lim->max_bytes, &in, err,
+		    sizeof(err)) == -1)
 			die_input(name, err);
 		arena_reset(a);
 		if (legacy_memstats((const char *)in.data, in.len, a, values,
@@ -269,17 +250,19 @@ main(int argc, char *argv[])
 	struct outfile *of;
 	struct pprof_input in;
 	struct current cur;
+	struct caps lim;
 	struct prof p;
 	regex_t focus, ignore;
 	const char *output = NULL, *name;
 	char *values = NULL, **valuev = NULL, *eq, err[512];
-	size_t max_bytes = PPROF_MAX_BYTES_DEFAULT, i;
+	size_t i;
 	int ch, memstats = 0;
 	FILE *fp;
 
 	err_setprog(argv[0]);
 	setlocale(LC_CTYPE, "");
 	memset(&o, 0, sizeof(o));
+	caps_init(&lim);
 	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -309,9 +292,6 @@ main(int argc, char *argv[])
 		case OPT_LINES:
 			o.lines = 1;
 			break;
-		case OPT_MAX_BYTES:
-			max_bytes = parse_bytes(optarg);
-			break;
 		case OPT_MEMSTATS:
 			memstats = 1;
 			break;
@@ -333,6 +313,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_VALUES:
 			values = optarg;
+			break;
+		CAPS_CASES:
+			caps_set(&lim, ch, optarg);
 			break;
 		default:
 			err_usage(NULL);
@@ -356,17 +339,18 @@ main(int argc, char *argv[])
 	fp = outfile_fp(of);
 	a = arena_new();
 	if (memstats)
-		write_memstats(fp, argc, argv, max_bytes, output);
+		write_memstats(fp, argc, argv, &lim, output);
 	else {
 		rows = rows_new(fp, &o);
 		for (i = 0; i < (size_t)argc; i++) {
 			name = display_name(argv[i]);
-			if (pprof_read(argv[i], max_bytes, &in, err,
+			if (pprof_read(argv[i], lim.max_bytes, &in, err,
 			    sizeof(err)) == -1)
 				die_input(name, err);
 			arena_reset(a);
 			memset(&p, 0, sizeof(p));
 			p.arena = a;
+			p.caps = &lim;
 			cur.arg = argv[i];
 			cur.name = name;
 			cur.in = &in;

@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "gctrace.h"
+#include "caps.h"
 #include "outfile.h"
 #include "rank.h"
 #include "tsv.h"
@@ -39,6 +40,9 @@ static const char usage_text[] =
 "                          cycle of a GODEBUG=gctrace=1 log (no FILE)\n"
 "  -k, --sigma K           drift: alarm above mean + K sd (default 2)\n"
 "  -w, --window W          drift: over the W previous deltas (default 10)\n"
+"      --max-line N        refuse input lines longer than N bytes\n"
+"                          (suffix k, M or G; default 256M)\n"
+"      --max-snapshots N   refuse more than N snapshots (default 100000)\n"
 "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
 "  -h, --help              display this help and exit\n"
 "  -V, --version           output version information and exit\n"
@@ -62,6 +66,8 @@ static const struct option longopts[] = {
 	{ "gctrace",		required_argument,	NULL, OPT_GCTRACE },
 	{ "goroutines",		required_argument,	NULL, OPT_GOROUTINES },
 	{ "help",		no_argument,		NULL, 'h' },
+	CAPS_LONGOPT_MAX_LINE,
+	CAPS_LONGOPT_MAX_SNAPSHOTS,
 	{ "min-share",		required_argument,	NULL, OPT_MIN_SHARE },
 	{ "min-snapshots",	required_argument,	NULL,
 	    OPT_MIN_SNAPSHOTS },
@@ -157,11 +163,13 @@ main(int argc, char *argv[])
 	struct tsv_writer *w;
 	struct outfile *out;
 	struct rank *k;
+	struct caps lim;
 	size_t found;
 	int ch, status = EXIT_OK;
 
 	err_setprog(argv[0]);
 	setlocale(LC_CTYPE, "");
+	caps_init(&lim);
 
 	while ((ch = getopt_long(argc, argv, "b:hk:n:o:v:Vw:", longopts,
 	    NULL)) != -1) {
@@ -217,6 +225,9 @@ main(int argc, char *argv[])
 			o.min_snapshots = parse_count("--min-snapshots",
 			    optarg, 2);
 			break;
+		CAPS_CASES:
+			caps_set(&lim, ch, optarg);
+			break;
 		default:
 			err_usage(NULL);
 		}
@@ -232,7 +243,8 @@ main(int argc, char *argv[])
 	if (gctrace != NULL)
 		return drift_gctrace(&o, gctrace, output, fail_on);
 
-	r = tsv_open(argc, argv);
+	o.max_snapshots = lim.max_snapshots;
+	r = tsv_open_max(argc, argv, lim.max_line);
 	out = outfile_open(output);
 	w = tsv_writer_new(outfile_fp(out));
 

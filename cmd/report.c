@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "fixcheck.h"
+#include "caps.h"
 #include "outfile.h"
 #include "report.h"
 #include "rules.h"
@@ -42,6 +43,10 @@ static const char usage_text[] =
 "      --before=FILE       fix verification: the archive before the fix\n"
 "      --after=FILE        fix verification: the archive after the fix\n"
 "      --tolerance=PCT     change allowed before a regression (default 5%)\n"
+"      --max-line=N        refuse input lines longer than N bytes\n"
+"                          (suffix k, M or G; default 256M)\n"
+"      --max-snapshots=N   refuse inputs of more than N snapshots\n"
+"                          (default 100000)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
@@ -61,6 +66,8 @@ static const struct option longopts[] = {
 	{ "escape",	required_argument, NULL, OPT_ESCAPE },
 	{ "format",	required_argument, NULL, 'f' },
 	{ "help",	no_argument,	   NULL, 'h' },
+	CAPS_LONGOPT_MAX_LINE,
+	CAPS_LONGOPT_MAX_SNAPSHOTS,
 	{ "memstats",	required_argument, NULL, OPT_MEMSTATS },
 	{ "output",	required_argument, NULL, 'o' },
 	{ "rules",	required_argument, NULL, OPT_RULES },
@@ -142,12 +149,14 @@ main(int argc, char *argv[])
 	struct outfile *out;
 	struct rules *rules;
 	struct report *rep;
+	struct caps lim;
 	char *end;
 	long top = 10;
 	size_t i;
 
 	err_setprog(argv[0]);
 	setlocale(LC_CTYPE, "");
+	caps_init(&lim);
 	while ((ch = getopt_long(argc, argv, "f:hn:o:t:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -208,6 +217,9 @@ main(int argc, char *argv[])
 				err_usage("bad --tolerance '%s': expected a "
 				    "percentage such as 5%%", optarg);
 			break;
+		CAPS_CASES:
+			caps_set(&lim, ch, optarg);
+			break;
 		default:
 			err_usage(NULL);
 		}
@@ -225,7 +237,7 @@ main(int argc, char *argv[])
 
 	out = outfile_open(output);
 	if (before.n > 0) {
-		struct fixcheck *fc = fixcheck_new();
+		struct fixcheck *fc = fixcheck_new(&lim);
 
 		for (i = 0; i < before.n; i++)
 			fixcheck_add(fc, 0, before.v[i]);
@@ -245,6 +257,8 @@ main(int argc, char *argv[])
 			rules_load_default(rules);
 		rep = report_new();
 		rep->top = (size_t)top;
+		rep->max_line = lim.max_line;
+		rep->max_snapshots = lim.max_snapshots;
 		rep->source_root = source_root;
 		rep->title = title != NULL ? title : "leakatlas report";
 		report_read_suspects(rep, argc, argv);

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "frames.h"
 #include "hash.h"
+#include "caps.h"
 #include "minhash.h"
 #include "strmap.h"
 #include "tsv.h"
@@ -71,6 +72,7 @@ cluster_opts_init(struct cluster_opts *o)
 	o->seed = 0;
 	o->labels = CLUSTER_LABELS_ON;
 	o->value = "inuse_space";
+	o->max_snapshots = CAPS_MAX_SNAPSHOTS;
 }
 
 /* Fill in bands and rows the caller left at 0; see cluster(1). */
@@ -882,6 +884,7 @@ struct summary {
 	struct srow	*rows;
 	size_t		 nrows, cap;
 	struct strmap	*snaps;		/* name -> index */
+	size_t		 max_snapshots;
 	int64_t		*stime;
 	struct strmap	*sites;		/* site -> index */
 	uint32_t	*isite;		/* item -> site */
@@ -898,6 +901,9 @@ summary_add(struct summary *sm, const struct tsv_reader *r, uint32_t item,
 	s = strmap_intern(sm->snaps, tsv_get(r, csnap), tsv_len(r, csnap),
 	    &created);
 	if (created) {
+		if (s >= sm->max_snapshots)
+			tsv_die_cap(r, CAPS_OPT_MAX_SNAPSHOTS,
+			    sm->max_snapshots, "too many snapshots");
 		sm->stime = xreallocarray(sm->stime, s + 1, sizeof(int64_t));
 		sm->stime[s] = tsv_get_time(r, ctime);
 	}
@@ -1075,6 +1081,7 @@ cluster_run(struct tsv_reader *r, FILE *out, const struct cluster_opts *o)
 		csite = tsv_need(r, "site");
 		sm.snaps = strmap_new();
 		sm.sites = strmap_new();
+		sm.max_snapshots = o->max_snapshots;
 	} else {
 		spool = spool_open();
 		sw = tsv_writer_new(spool);

@@ -37,6 +37,7 @@ struct cluster_opts {
 	int		 summary;	/* one row per cluster */
 	int		 verbose;	/* statistics on stderr */
 	const char	*value;		/* column --summary adds up */
+	size_t		 max_snapshots;	/* --summary: more is an error */
 };
 
 struct cluster_stats {

@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "fixcheck.h"
+#include "caps.h"
 #include "report.h"
 #include "strmap.h"
 #include "tsv.h"
@@ -29,14 +30,17 @@ struct cell {
 struct fixcheck {
 	struct strmap	*cells;		/* "metric\tfunction" -> struct cell */
 	int		 inputs[2];
+	struct caps	 lim;
 };
 
+/* Caps on the inputs: l's line length and snapshots. */
 struct fixcheck *
-fixcheck_new(void)
+fixcheck_new(const struct caps *l)
 {
 	struct fixcheck *fc = xcalloc(1, sizeof(*fc));
 
 	fc->cells = strmap_new();
+	fc->lim = *l;
 	return fc;
 }
 
@@ -132,7 +136,7 @@ add_samples(struct fixcheck *fc, int after, struct tsv_reader *t)
 	int64_t tm, tfirst = INT64_MAX, tlast = INT64_MIN;
 	const char *first = NULL, *last = NULL, *func;
 	char *fn, *file;
-	int line;
+	int line, isnew;
 
 	if (cin < 0 && cao < 0)
 		tsv_die(t, "missing column 'inuse_space' or 'alloc_objects'");
@@ -143,7 +147,10 @@ add_samples(struct fixcheck *fc, int after, struct tsv_reader *t)
 		free(file);
 		func = strmap_at(funcs, fi)->key;
 		i = strmap_intern(snaps, tsv_get(t, csnap), tsv_len(t, csnap),
-		    NULL);
+		    &isnew);
+		if (isnew && i >= fc->lim.max_snapshots)
+			tsv_die_cap(t, CAPS_OPT_MAX_SNAPSHOTS,
+			    fc->lim.max_snapshots, "too many snapshots");
 		tm = tsv_get_time(t, ctime);
 		if (tm < tfirst || (tm == tfirst && strcmp(strmap_at(snaps,
 		    i)->key, first) < 0)) {
@@ -237,7 +244,7 @@ void
 fixcheck_add(struct fixcheck *fc, int after, const char *path)
 {
 	char *argv[1] = { (char *)path };
-	struct tsv_reader *t = tsv_open(1, argv);
+	struct tsv_reader *t = tsv_open_max(1, argv, fc->lim.max_line);
 
 	after = after != 0;
 	if (tsv_col(t, "rank") >= 0)

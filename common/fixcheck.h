@@ -14,7 +14,9 @@
 
 struct fixcheck;
 
-struct fixcheck	*fixcheck_new(void);
+struct caps;
+
+struct fixcheck	*fixcheck_new(const struct caps *);
 void		 fixcheck_free(struct fixcheck *);
 void		 fixcheck_add(struct fixcheck *, int, const char *);
 int		 fixcheck_has(const struct fixcheck *, int);

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "legacy.h"
+#include "caps.h"
 #include "prof.h"
 #include "strmap.h"
 #include "xmalloc.h"
@@ -599,6 +600,7 @@ record_end(struct parser *ps)
 	struct prof_label *lab;
 	int64_t v[4], bs;
 	size_t i;
+	char why[256];
 
 	if (!ps->inrec)
 		return 0;
@@ -663,6 +665,8 @@ record_end(struct parser *ps)
 		memcpy(smp->labels, ps->labels,
 		    ps->nlabels * sizeof(*smp->labels));
 	}
+	if (caps_sample(ps->p->caps, smp, why, sizeof(why)) == -1)
+		return perr(ps, ps->recline, "%s", why);
 	for (i = 0; i < (ps->heap ? 4u : 1u); i++)
 		if (add_i64(&ps->sum[i], ps->raw[i]) == -1)
 			return perr(ps, ps->recline, "totals overflow");

@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "gctrace.h"
+#include "caps.h"
 #include "normgc.h"
 #include "strmap.h"
 #include "tsv.h"
@@ -55,7 +56,7 @@ struct state {
 
 	struct strmap	*snapmap, *groupmap;
 	struct snap	*snaps;
-	size_t		 nsnaps, snapcap;
+	size_t		 nsnaps, snapcap, max_snapshots;
 	size_t		*order;		/* snapshots by time */
 
 	size_t		 nrows, rowcap;
@@ -379,6 +380,9 @@ snap_intern(struct state *st, const struct tsv_reader *r)
 	idx = strmap_intern(st->snapmap, st->key, st->keylen, &isnew);
 	if (!isnew)
 		return idx;
+	if (st->nsnaps >= st->max_snapshots)
+		tsv_die_cap(r, CAPS_OPT_MAX_SNAPSHOTS, st->max_snapshots,
+		    "too many snapshots");
 	if (st->nsnaps == st->snapcap) {
 		st->snapcap = st->snapcap ? st->snapcap * 2 : 64;
 		st->snaps = xreallocarray(st->snaps, st->snapcap,
@@ -475,7 +479,8 @@ load_memstats(struct state *st)
 			strmap_at(names, idx)->value = (void *)(uintptr_t)i;
 	}
 	files[0] = (char *)(uintptr_t)st->o->memstats;
-	m = tsv_open(1, files);
+	m = tsv_open_max(1, files, st->o->max_line > 0 ? st->o->max_line :
+	    CAPS_MAX_LINE);
 	cs = tsv_need(m, "snapshot");
 	ct = tsv_need(m, "time");
 	cn = tsv_need(m, "num_gc");
@@ -899,6 +904,8 @@ normgc_run(struct tsv_reader *r, struct tsv_writer *w,
 
 	memset(&st, 0, sizeof(st));
 	st.o = o;
+	st.max_snapshots = o->max_snapshots > 0 ? o->max_snapshots :
+	    CAPS_MAX_SNAPSHOTS;
 	st.snapmap = strmap_new();
 	st.groupmap = strmap_new();
 	setup_columns(&st, r);

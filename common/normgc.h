@@ -30,6 +30,8 @@ struct normgc_opts {
 	const char	*values;	/* comma-separated columns, or NULL */
 	const char	*memstats;	/* memstats rows file, or NULL */
 	const char	*gctrace;	/* gctrace log file, or NULL */
+	size_t		 max_line;	/* of the memstats rows; 0: default */
+	size_t		 max_snapshots;	/* more is an error; 0: default */
 };
 
 int	normgc_model_parse(const char *, enum normgc_model *);

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "err.h"
 #include "legacy.h"
+#include "caps.h"
 #include "pprof.h"
 #include "prof.h"
 #include "profile.pb-c.h"
@@ -50,8 +51,9 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 		if (len == cap) {
 			if (cap > max) {
 				free(buf);
-				return err_set(err, errlen, "larger than the "
-				    "--max-bytes limit of %zu bytes", max);
+				return caps_err(err, errlen,
+				    CAPS_OPT_MAX_BYTES, max,
+				    "input too large");
 			}
 			cap = cap > max / 2 ? max + 1 : cap * 2;
 			buf = xreallocarray(buf, cap, 1);
@@ -70,8 +72,8 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 	}
 	if (len > max) {
 		free(buf);
-		return err_set(err, errlen, "larger than the --max-bytes limit "
-		    "of %zu bytes", max);
+		return caps_err(err, errlen, CAPS_OPT_MAX_BYTES, max,
+		    "input too large");
 	}
 	*out = buf;
 	*outlen = len;
@@ -111,9 +113,9 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 			if (cap > max) {
 				inflateEnd(&zs);
 				free(buf);
-				return err_set(err, errlen, "decompressed data "
-				    "larger than the --max-bytes limit of %zu "
-				    "bytes", max);
+				return caps_err(err, errlen,
+				    CAPS_OPT_MAX_BYTES, max,
+				    "decompressed data too large");
 			}
 			cap = cap > max / 2 ? max + 1 : cap * 2;
 			buf = xreallocarray(buf, cap, 1);
@@ -160,8 +162,8 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 	inflateEnd(&zs);
 	if (len > max) {
 		free(buf);
-		return err_set(err, errlen, "decompressed data larger than the "
-		    "--max-bytes limit of %zu bytes", max);
+		return caps_err(err, errlen, CAPS_OPT_MAX_BYTES, max,
+		    "decompressed data too large");
 	}
 	*out = buf;
 	*outlen = len;
@@ -658,10 +660,16 @@ dec_locations(struct dec *d, struct prof_loc **locsp, struct idmap *lmap)
 	return 0;
 }
 
-/* One sample's fields as read from the wire, reused from sample to sample. */
+/*
+ * One sample's fields as read from the wire, reused from sample to sample.
+ * Past the caps (maxids, maxlabs; 0: none) location ids and labels are
+ * only counted, so that a hostile sample cannot make the arrays huge.
+ */
 struct scratch {
 	uint64_t	*ids;
 	size_t		 nids, capids;
+	size_t		 maxids, moreids;
+	size_t		 maxlabs, morelabs;
 	int64_t		*vals;
 	size_t		 nvals, capvals;
 	int64_t		(*labs)[4];	/* key, str, num, num_unit */
@@ -695,24 +703,30 @@ scratch_free(struct scratch *sc)
  * Append one varint, or a packed run of them, to ids (field 1) or vals.
  * A packed run of k bytes holds at most k varints: room for them is made
  * once, and one-byte varints (most location ids) take the short path.
+ * Ids past the depth cap are counted, not stored.
  */
 static int
 read_ints(struct scratch *sc, int field, unsigned wt, const unsigned char *b,
     size_t end, size_t *off)
 {
 	uint64_t v, n, *dst;
-	size_t stop, at, k;
+	size_t stop, at, k, room;
 
 	if (wt == 0)
 		n = 1;
 	else if (wire_varint(b, end, off, &n) == -1 || n > end - *off)
 		return -1;
+	room = (size_t)n;
 	if (field == 1) {
-		sc->ids = grow(sc->ids, &sc->capids, sc->nids + (size_t)n,
+		if (sc->maxids > 0)
+			room = sc->nids >= sc->maxids ? 0 :
+			    sc->maxids - sc->nids < room ?
+			    sc->maxids - sc->nids : room;
+		sc->ids = grow(sc->ids, &sc->capids, sc->nids + room,
 		    sizeof(*sc->ids));
 		dst = sc->ids + sc->nids;
 	} else {
-		sc->vals = grow(sc->vals, &sc->capvals, sc->nvals + (size_t)n,
+		sc->vals = grow(sc->vals, &sc->capvals, sc->nvals + room,
 		    sizeof(*sc->vals));
 		dst = (uint64_t *)(void *)(sc->vals + sc->nvals);
 	}
@@ -724,7 +738,10 @@ read_ints(struct scratch *sc, int field, unsigned wt, const unsigned char *b,
 			v = b[at++];
 		else if (wire_varint(b, stop, &at, &v) == -1)
 			return -1;
-		dst[k++] = v;
+		if (k < room)
+			dst[k++] = v;
+		else
+			sc->moreids++;	/* field 1 only: room is n for vals */
 		if (wt == 0)
 			break;
 	}
@@ -772,7 +789,7 @@ sample_read(struct scratch *sc, const unsigned char *b, size_t len)
 	uint64_t tag, v, n;
 	unsigned wt, f;
 
-	sc->nids = sc->nvals = sc->nlabs = 0;
+	sc->nids = sc->nvals = sc->nlabs = sc->moreids = sc->morelabs = 0;
 	while (off < len) {
 		if (wire_varint(b, len, &off, &tag) == -1)
 			return -1;
@@ -786,6 +803,11 @@ sample_read(struct scratch *sc, const unsigned char *b, size_t len)
 			    n > len - off)
 				return -1;
 			lend = off + n;
+			if (sc->maxlabs > 0 && sc->nlabs >= sc->maxlabs) {
+				sc->morelabs++;
+				off = lend;
+				continue;
+			}
 			sc->labs = grow(sc->labs, &sc->caplabs, sc->nlabs + 1,
 			    sizeof(*sc->labs));
 			memset(sc->labs[sc->nlabs], 0, sizeof(sc->labs[0]));
@@ -819,10 +841,22 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	struct prof_label *lb;
 	size_t j, k, n;
 	int64_t *l;
+	char why[256];
 
 	if (sc->nvals != d->p->ntypes)
 		return err_set(d->err, d->errlen, "sample %zu: %zu values for %zu "
 		    "sample types", no, sc->nvals, d->p->ntypes);
+	if (sc->moreids > 0) {
+		caps_err(why, sizeof(why), CAPS_OPT_MAX_DEPTH, sc->maxids,
+		    "stack too deep: at least %zu frames",
+		    sc->nids + sc->moreids);
+		return err_set(d->err, d->errlen, "sample %zu: %s", no, why);
+	}
+	if (sc->morelabs > 0) {
+		caps_err(why, sizeof(why), CAPS_OPT_MAX_LABELS, sc->maxlabs,
+		    "too many labels: %zu", sc->nlabs + sc->morelabs);
+		return err_set(d->err, d->errlen, "sample %zu: %s", no, why);
+	}
 	s->values = sc->vals;
 	sc->locs = grow(sc->locs, &sc->caplocs, sc->nids + 1,
 	    sizeof(*sc->locs));
@@ -866,6 +900,8 @@ sample_resolve(struct dec *d, struct scratch *sc, const struct prof_loc *locs,
 	}
 	s->labels = sc->plabs;
 	s->nlabels = n;
+	if (caps_sample(d->p->caps, s, why, sizeof(why)) == -1)
+		return err_set(d->err, d->errlen, "sample %zu: %s", no, why);
 	return 0;
 }
 
@@ -991,6 +1027,10 @@ pprof_decode_each(struct prof *p, const void *buf, size_t len,
 	p->nlocs = pb->n_location;
 
 	memset(&sc, 0, sizeof(sc));
+	if (p->caps != NULL) {
+		sc.maxids = p->caps->max_depth;
+		sc.maxlabs = p->caps->max_labels;
+	}
 	for (off = 0, no = 0; off < len && rc == 0;) {
 		if (wire_varint(b, len, &off, &tag) == -1)
 			break;

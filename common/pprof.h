@@ -13,8 +13,6 @@
 
 struct prof;
 
-#define PPROF_MAX_BYTES_DEFAULT	((size_t)1 << 30)
-
 /* The bytes of one input, decompressed; data is malloc'ed. */
 struct pprof_input {
 	unsigned char	*data;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct arena;
+struct caps;
 
 /* One function call site; a location holds one or more (inlining). */
 struct prof_frame {
@@ -47,6 +48,8 @@ struct prof_type {
 
 struct prof {
 	struct arena	*arena;
+	const struct caps *caps;	/* per-sample caps the readers check,
+					   set by the caller; NULL: none */
 	struct prof_type *types;
 	size_t		 ntypes;
 	struct prof_sample *samples;

@@ -9,6 +9,7 @@
 #include "blocking.h"
 #include "err.h"
 #include "gctrace.h"
+#include "caps.h"
 #include "rank.h"
 #include "stats.h"
 #include "strmap.h"
@@ -124,6 +125,9 @@ rank_new(const struct rank_opts *o, struct tsv_reader *r)
 	struct rank *k = xcalloc(1, sizeof(*k));
 
 	k->opts = *o;
+	if (k->opts.max_snapshots == 0 || k->opts.max_snapshots > NONE)
+		k->opts.max_snapshots = o->max_snapshots == 0 ?
+		    CAPS_MAX_SNAPSHOTS : NONE;
 	k->c_snap = tsv_need(r, "snapshot");
 	k->c_time = tsv_need(r, "time");
 	k->has_type = col(r, "type", &k->c_type);
@@ -222,8 +226,9 @@ snapshot_of(struct rank *k, struct tsv_reader *r)
 	key = key2(k, s, slen, t, tlen, &len);
 	i = strmap_intern(k->snaps, key, len, &created);
 	if (created) {
-		if (i >= NONE)
-			tsv_die(r, "too many snapshots");
+		if (i >= k->opts.max_snapshots)
+			tsv_die_cap(r, CAPS_OPT_MAX_SNAPSHOTS,
+			    k->opts.max_snapshots, "too many snapshots");
 		if (k->nsnap == k->snapcap) {
 			k->snapcap = k->snapcap ? 2 * k->snapcap : 64;
 			k->snap = xreallocarray(k->snap, k->snapcap,

@@ -30,6 +30,7 @@ struct rank_opts {
 	int		 drift;
 	size_t		 window;
 	double		 k;
+	size_t		 max_snapshots;	/* more is an error; 0: default */
 };
 
 struct rank;

@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "frames.h"
+#include "caps.h"
 #include "report.h"
 #include "source.h"
 #include "strmap.h"
@@ -29,6 +30,8 @@ report_new(void)
 	struct report *r = xcalloc(1, sizeof(*r));
 
 	r->top = 10;
+	r->max_line = CAPS_MAX_LINE;
+	r->max_snapshots = CAPS_MAX_SNAPSHOTS;
 	r->restarts = r->repeats = -1;
 	r->t0 = r->t1 = INT64_MIN;
 	return r;
@@ -138,7 +141,8 @@ str(const struct tsv_reader *t, int c)
 
 /* Numbers separated by commas, semicolons or spaces. */
 static void
-parse_series(const struct tsv_reader *t, const char *p, struct suspect *s)
+parse_series(const struct tsv_reader *t, const char *p, struct suspect *s,
+    size_t max)
 {
 	char buf[64];
 	size_t n;
@@ -158,6 +162,9 @@ parse_series(const struct tsv_reader *t, const char *p, struct suspect *s)
 		buf[n] = '\0';
 		if (tsv_parse_double(buf, &v) == -1)
 			tsv_die(t, "series: bad number '%s'", buf);
+		if (s->nseries >= max)
+			tsv_die_cap(t, CAPS_OPT_MAX_SNAPSHOTS, max,
+			    "series: too many snapshots");
 		s->series = xreallocarray(s->series, s->nseries + 1,
 		    sizeof(double));
 		s->series[s->nseries++] = v;
@@ -181,7 +188,7 @@ root_is(const char *stack, const char *func)
 void
 report_read_suspects(struct report *r, int argc, char *const *argv)
 {
-	struct tsv_reader *t = tsv_open(argc, argv);
+	struct tsv_reader *t = tsv_open_max(argc, argv, r->max_line);
 	struct cols c;
 	struct suspect *s;
 	double v;
@@ -228,7 +235,8 @@ report_read_suspects(struct report *r, int argc, char *const *argv)
 		if (c.t_last >= 0 && tsv_len(t, (size_t)c.t_last) > 0)
 			s->t_last = tsv_get_time(t, (size_t)c.t_last);
 		if (c.series >= 0)
-			parse_series(t, tsv_get(t, (size_t)c.series), s);
+			parse_series(t, tsv_get(t, (size_t)c.series), s,
+			    r->max_snapshots);
 		s->site = str(t, c.site);
 		s->stack = str(t, c.stack);
 		s->op = str(t, c.op);
@@ -285,7 +293,7 @@ void
 report_read_samples(struct report *r, const char *path)
 {
 	char *argv[1] = { (char *)path };
-	struct tsv_reader *t = tsv_open(1, argv);
+	struct tsv_reader *t = tsv_open_max(1, argv, r->max_line);
 	struct strmap *snaps = strmap_new();
 	struct snap *sv = NULL;
 	const char *vname;
@@ -311,6 +319,9 @@ report_read_samples(struct report *r, const char *path)
 		i = strmap_intern(snaps, tsv_get(t, csnap), tsv_len(t, csnap),
 		    &isnew);
 		if (isnew) {
+			if (i >= r->max_snapshots)
+				tsv_die_cap(t, CAPS_OPT_MAX_SNAPSHOTS,
+				    r->max_snapshots, "too many snapshots");
 			sv = xreallocarray(sv, i + 1, sizeof(*sv));
 			sv[i].name = strmap_at(snaps, i)->key;
 			sv[i].time = tsv_get_time(t, ctime);
@@ -389,13 +400,16 @@ void
 report_read_drift(struct report *r, const char *path)
 {
 	char *argv[1] = { (char *)path };
-	struct tsv_reader *t = tsv_open(1, argv);
+	struct tsv_reader *t = tsv_open_max(1, argv, r->max_line);
 	size_t cs = tsv_need(t, "snapshot"), ct = tsv_need(t, "time");
 	size_t cv = tsv_need(t, "value");
 	int cth = tsv_col(t, "threshold"), ca = tsv_col(t, "alarm");
 	struct drift_row *d;
 
 	while (tsv_next(t)) {
+		if (r->ndrift >= r->max_snapshots)
+			tsv_die_cap(t, CAPS_OPT_MAX_SNAPSHOTS,
+			    r->max_snapshots, "too many snapshots");
 		r->drift = xreallocarray(r->drift, r->ndrift + 1,
 		    sizeof(*r->drift));
 		d = &r->drift[r->ndrift++];
@@ -423,7 +437,7 @@ report_read_memstats(struct report *r, const char *path)
 {
 	static const char *const names[3] = { "alloc", "total_alloc", "sys" };
 	char *argv[1] = { (char *)path };
-	struct tsv_reader *t = tsv_open(1, argv);
+	struct tsv_reader *t = tsv_open_max(1, argv, r->max_line);
 	size_t ct = tsv_need(t, "time"), c[3], i;
 	int64_t tm, tfirst = INT64_MAX, tlast = INT64_MIN;
 

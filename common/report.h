@@ -63,6 +63,8 @@ struct report {
 	size_t		 top;		/* suspects shown (0: all) */
 	const char	*source_root;
 	const char	*title;
+	size_t		 max_line;	/* caps of caps.h on the inputs */
+	size_t		 max_snapshots;
 
 	/* archive summary: from --samples, else from the suspects */
 	size_t		 nsnap;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "caps.h"
 #include "outfile.h"
 #include "tsv.h"
 #include "xmalloc.h"
@@ -95,6 +96,28 @@ close_file(struct tsv_reader *r)
 }
 
 /*
+ * A cap of caps.h exceeded at the current line: "file:line: what (limit
+ * N; raise with --option)", exit 1.
+ */
+void
+tsv_die_cap(const struct tsv_reader *r, int opt, size_t limit,
+    const char *what)
+{
+	char msg[256];
+
+	caps_err(msg, sizeof(msg), opt, limit, "%s", what);
+	tsv_die(r, "%s", msg);
+}
+
+/* The next line is longer than the cap. */
+static _Noreturn void
+too_long(struct tsv_reader *r)
+{
+	r->lineno++;
+	tsv_die_cap(r, CAPS_OPT_MAX_LINE, r->max_line, "line too long");
+}
+
+/*
  * Find the next line; return its length (LF excluded) with the line at
  * r->buf + r->pos, NUL-terminated, or -1 at end of file.
  */
@@ -112,8 +135,7 @@ read_line(struct tsv_reader *r)
 			break;
 		scanned = r->end - r->pos;
 		if (scanned > r->max_line)
-			tsv_die(r, "line %lu longer than %zu bytes",
-			    r->lineno + 1, r->max_line);
+			too_long(r);
 		if (r->eof) {
 			if (scanned == 0)
 				return -1;
@@ -141,8 +163,7 @@ read_line(struct tsv_reader *r)
 	*nl = '\0';
 	n = nl - (r->buf + r->pos);
 	if ((size_t)n > r->max_line)
-		tsv_die(r, "line %lu longer than %zu bytes", r->lineno + 1,
-		    r->max_line);
+		too_long(r);
 	r->lineno++;
 	return n;
 }
@@ -231,11 +252,12 @@ read_header(struct tsv_reader *r)
 }
 
 /*
- * Open the inputs (none means stdin) and read the first header.  Every named
- * file is checked for readability now, so a typo fails before any work.
+ * Open the inputs (none means stdin) and read the first header, refusing
+ * lines longer than max_line bytes.  Every named file is checked for
+ * readability now, so a typo fails before any work.
  */
 struct tsv_reader *
-tsv_open(int nfiles, char *const *files)
+tsv_open_max(int nfiles, char *const *files, size_t max_line)
 {
 	struct tsv_reader *r;
 	int i;
@@ -246,12 +268,18 @@ tsv_open(int nfiles, char *const *files)
 	r = xcalloc(1, sizeof(*r));
 	r->files = files;
 	r->nfiles = nfiles;
-	r->max_line = TSV_MAX_LINE_DEFAULT;
+	r->max_line = max_line;
 	r->bufsize = READ_CHUNK;
 	r->buf = xmalloc(r->bufsize + 1);
 	open_file(r, 0);
 	read_header(r);
 	return r;
+}
+
+struct tsv_reader *
+tsv_open(int nfiles, char *const *files)
+{
+	return tsv_open_max(nfiles, files, TSV_MAX_LINE_DEFAULT);
 }
 
 void

@@ -15,12 +15,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "caps.h"
+
 struct tsv_reader;
 struct tsv_writer;
 
-#define TSV_MAX_LINE_DEFAULT	((size_t)256 << 20)
+#define TSV_MAX_LINE_DEFAULT	CAPS_MAX_LINE
 
 struct tsv_reader *tsv_open(int, char *const *);
+struct tsv_reader *tsv_open_max(int, char *const *, size_t);
 void		 tsv_close(struct tsv_reader *);
 void		 tsv_set_max_line(struct tsv_reader *, size_t);
 int		 tsv_next(struct tsv_reader *);
@@ -37,6 +40,8 @@ const char	*tsv_filename(const struct tsv_reader *);
 unsigned long	 tsv_lineno(const struct tsv_reader *);
 _Noreturn void	 tsv_die(const struct tsv_reader *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+_Noreturn void	 tsv_die_cap(const struct tsv_reader *, int, size_t,
+		    const char *);
 
 int		 tsv_parse_i64(const char *, int64_t *);
 int		 tsv_parse_double(const char *, double *);

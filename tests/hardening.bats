@@ -39,7 +39,7 @@ setup() {
 	printf 'a\tb\n1\t2\n%s\t3\n' xxxxxxxxxxxxxxxxxxxx >"$BATS_TEST_TMPDIR/long.tsv"
 	run "$TSVCAT" --max-line 10 "$BATS_TEST_TMPDIR/long.tsv"
 	[ "$status" -eq 1 ]
-	[ "$output" = "tsvcat: $BATS_TEST_TMPDIR/long.tsv:2: line 3 longer than 10 bytes" ]
+	[ "$output" = "tsvcat: $BATS_TEST_TMPDIR/long.tsv:3: line too long (limit 10 bytes; raise with --max-line)" ]
 }
 
 @test "TSV: escapes survive a read and a write" {
@@ -74,10 +74,10 @@ setup() {
 	# heap-0030.pb.gz: 10637 bytes, 20619 decompressed.
 	run pprof2tsv --max-bytes 12k "$HEAP"
 	[ "$status" -eq 1 ]
-	[ "$output" = "pprof2tsv: $HEAP: decompressed data larger than the --max-bytes limit of 12288 bytes" ]
+	[ "$output" = "pprof2tsv: $HEAP: decompressed data too large (limit 12288 bytes; raise with --max-bytes)" ]
 	run pprof2tsv --max-bytes 1k "$HEAP"
 	[ "$status" -eq 1 ]
-	[ "$output" = "pprof2tsv: $HEAP: larger than the --max-bytes limit of 1024 bytes" ]
+	[ "$output" = "pprof2tsv: $HEAP: input too large (limit 1024 bytes; raise with --max-bytes)" ]
 	run pprof2tsv --max-bytes 1M "$HEAP"
 	[ "$status" -eq 0 ]
 }

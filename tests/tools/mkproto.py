@@ -205,6 +205,19 @@ def main():
     write("empty-gzip.pb.gz", gzip.compress(b"", mtime=0))
     write("empty.pb", b"")
     write("ok.pb.gz", b"ok\n")
+    # One past the default caps of common/caps.h: a goroutine sample of
+    # 16385 frames (--max-depth 16384), one of 1025 labels (--max-labels
+    # 1024).  One location and one function, repeated.
+    main = [(8, "main.main", "/src/app/main.go", 5)]
+    loc = [(1, 1, 0x401000, [(8, 6)])]
+    goroutine = dict(period_type=("goroutine", "count"), period=1, time=T0)
+    write("deep.pb.gz", gzip.compress(profile(
+        [("goroutine", "count")], [([1] * 16385, [1], [])], loc, main, MAPS,
+        **goroutine), mtime=0))
+    write("labels.pb.gz", gzip.compress(profile(
+        [("goroutine", "count")],
+        [([1], [1], [("k%04d" % i, "v") for i in range(1025)])], loc, main,
+        MAPS, **goroutine), mtime=0))
 
 
 if __name__ == "__main__":

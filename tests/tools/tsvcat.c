@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "err.h"
 #include "outfile.h"
 #include "tsv.h"
@@ -38,9 +39,7 @@ main(int argc, char *argv[])
 	struct tsv_writer *w;
 	struct outfile *of;
 	const char *output = NULL;
-	unsigned long long max = 0;
-	char *end;
-	size_t i;
+	size_t max = TSV_MAX_LINE_DEFAULT, i;
 	int ch;
 
 	err_setprog(argv[0]);
@@ -51,10 +50,7 @@ main(int argc, char *argv[])
 			usage();
 			return EXIT_OK;
 		case 'm':
-			errno = 0;
-			max = strtoull(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || max == 0)
-				err_usage("--max-line: not a size: %s", optarg);
+			max = caps_parse("--max-line", optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -67,9 +63,7 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	of = outfile_open(output);
-	r = tsv_open(argc, argv);
-	if (max > 0)
-		tsv_set_max_line(r, (size_t)max);
+	r = tsv_open_max(argc, argv, max);
 	w = tsv_writer_new(outfile_fp(of));
 	for (i = 0; i < tsv_ncols(r); i++)
 		tsv_put_str(w, tsv_colname(r, i));

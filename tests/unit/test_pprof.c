@@ -53,8 +53,8 @@ test_gunzip(void)
 	out = NULL;
 	ok(pprof_gunzip(gz, n1 + n2, 11, &out, &len, err, sizeof(err)) ==
 	    -1 && out == NULL, "12 bytes out with a limit of 11 is refused");
-	is_str(err, "decompressed data larger than the --max-bytes limit of "
-	    "11 bytes", "the limit is named");
+	is_str(err, "decompressed data too large (limit 11 bytes; raise with "
+	    "--max-bytes)", "the limit is named");
 	ok(pprof_gunzip(gz, n1 + n2, 12, &out, &len, err, sizeof(err)) == 0,
 	    "exactly the limit is fine");
 	free(out);
