@@ -200,7 +200,8 @@ write_memstats(FILE *fp, int argc, char *argv[], const struct caps *lim,
 			die_input(name, err);
 		pprof_input_free(&in);
 		tsv_put_str(w, argv[i]);
-		tsv_put_time(w, snapshot_time(0, &in, name));
+		tsv_put_time(w, snapshot_time(legacy_memstats_time(values), &in,
+		    name));
 		for (k = 0; k < ncols; k++)
 			tsv_put_str(w, values[k]);
 		tsv_endrow(w);

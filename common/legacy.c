@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1029,6 +1030,8 @@ parse_lines(struct parser *ps, const char *buf, size_t len)
 	return check_totals(ps, hdr);
 }
 
+static int64_t heap_dump_time(const char *, size_t, struct arena *);
+
 int
 legacy_parse(struct prof *p, const char *buf, size_t len, char *err,
     size_t errlen)
@@ -1073,7 +1076,8 @@ legacy_parse(struct prof *p, const char *buf, size_t len, char *err,
 			memcpy(p->samples, ps.samples,
 			    ps.nsamples * sizeof(*p->samples));
 		}
-		p->time_nanos = 0;
+		p->time_nanos = ps.heap ? heap_dump_time(buf, len, p->arena) :
+		    0;
 		p->duration_nanos = 0;
 		p->default_type = "";
 	}
@@ -1298,4 +1302,41 @@ legacy_memstats(const char *buf, size_t len, struct arena *a,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The time a heap dump's numbers are from: its MemStats LastGC, when the
+ * last garbage collection ended (in-use values are as of that GC), in
+ * nanoseconds since 1970; 0 when the dump has none (no GC yet, or no
+ * MemStats section).  values are legacy_memstats's.
+ */
+int64_t
+legacy_memstats_time(const char *const *values)
+{
+	const char *v = NULL;
+	char *e;
+	unsigned long long t;
+	size_t i;
+
+	for (i = 0; i < MS_NCOLUMNS; i++)
+		if (strcmp(ms_columns[i], "last_gc") == 0)
+			v = values[i];
+	if (v == NULL || *v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	t = strtoull(v, &e, 10);
+	if (errno != 0 || *e != '\0' || t > INT64_MAX)
+		return 0;
+	return (int64_t)t;
+}
+
+static int64_t
+heap_dump_time(const char *buf, size_t len, struct arena *a)
+{
+	const char *values[MS_NCOLUMNS];
+	char err[128];
+
+	if (legacy_memstats(buf, len, a, values, err, sizeof(err)) == -1)
+		return 0;
+	return legacy_memstats_time(values);
 }

@@ -9,6 +9,7 @@
 #define LEAKATLAS_LEGACY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct prof;
@@ -51,6 +52,7 @@ size_t		 legacy_memstats_columns(const char *const **);
  * the arena.  -1 with err set when there is no "# runtime.MemStats"
  * section or a known field's value is malformed ("line N: ...").
  */
+int64_t		 legacy_memstats_time(const char *const *);
 int		 legacy_memstats(const char *, size_t, struct arena *,
 		    const char **, char *, size_t);
 

@@ -309,7 +309,9 @@ test_heap(void)
 	is_str(p.period_type.type, "space", "period type space");
 	is_str(p.period_type.unit, "bytes", "period unit bytes");
 	is_int(p.period, 524288, "period = heap/1048576 / 2");
-	is_int(p.time_nanos, 0, "no time in text");
+	/* The dump's "# LastGC = 1795663614324774765" line. */
+	is_int(p.time_nanos, 1795663614324774765LL,
+	    "time: MemStats LastGC, when the shown in-use values were marked");
 	is_str(p.format, "heap-text", "format heap-text");
 	is_str(p.default_type, "", "no default type");
 
@@ -688,6 +690,24 @@ test_memstats(void)
 	is_str(ms_get(values, "stack_sys"), "8192", "old: stack_sys");
 	is_str(ms_get(values, "num_forced_gc"), "", "old: no num_forced_gc");
 	is_str(ms_get(values, "max_rss"), "", "old: no max_rss");
+	is_int(legacy_memstats_time(values), 0,
+	    "time: no LastGC printed, none");
+	free(b.p);
+
+	/* The snapshot time: LastGC when the dump had a GC, else none. */
+	b = mem("heap profile: 0: 0 [0: 0] @ heap/1048576\n\n"
+	    "# runtime.MemStats\n# LastGC = 1700000000123456789\n");
+	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), 0,
+	    "LastGC dump");
+	is_int(legacy_memstats_time(values), 1700000000123456789LL,
+	    "time: LastGC in nanoseconds");
+	free(b.p);
+	b = mem("heap profile: 0: 0 [0: 0] @ heap/1048576\n\n"
+	    "# runtime.MemStats\n# LastGC = 0\n");
+	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), 0,
+	    "LastGC 0 dump");
+	is_int(legacy_memstats_time(values), 0,
+	    "time: LastGC 0 (no GC yet) is no time");
 	free(b.p);
 
 	for (i = 0; i < sizeof(bad_ms) / sizeof(bad_ms[0]); i++) {
