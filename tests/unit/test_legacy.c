@@ -599,6 +599,18 @@ static const struct {
 	    "bad MemStats float" },
 };
 
+static const struct {
+	const char	*in;
+	long long	 t;
+	const char	*name;
+} last_gc[] = {
+	{ "heap profile: 0: 0 [0: 0] @ heap/1048576\n\n# runtime.MemStats\n"
+	    "# LastGC = 1700000000123456789\n", 1700000000123456789LL,
+	    "time: LastGC in nanoseconds" },
+	{ "heap profile: 0: 0 [0: 0] @ heap/1048576\n\n# runtime.MemStats\n"
+	    "# LastGC = 0\n", 0, "time: LastGC 0 (no GC yet) is no time" },
+};
+
 static int
 commas(const char *s)
 {
@@ -695,20 +707,14 @@ test_memstats(void)
 	free(b.p);
 
 	/* The snapshot time: LastGC when the dump had a GC, else none. */
-	b = mem("heap profile: 0: 0 [0: 0] @ heap/1048576\n\n"
-	    "# runtime.MemStats\n# LastGC = 1700000000123456789\n");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), 0,
-	    "LastGC dump");
-	is_int(legacy_memstats_time(values), 1700000000123456789LL,
-	    "time: LastGC in nanoseconds");
-	free(b.p);
-	b = mem("heap profile: 0: 0 [0: 0] @ heap/1048576\n\n"
-	    "# runtime.MemStats\n# LastGC = 0\n");
-	is_int(legacy_memstats(b.p, b.len, a, values, err, sizeof(err)), 0,
-	    "LastGC 0 dump");
-	is_int(legacy_memstats_time(values), 0,
-	    "time: LastGC 0 (no GC yet) is no time");
-	free(b.p);
+	for (i = 0; i < sizeof(last_gc) / sizeof(last_gc[0]); i++) {
+		b = mem(last_gc[i].in);
+		is_int(legacy_memstats(b.p, b.len, a, values, err,
+		    sizeof(err)), 0, last_gc[i].name);
+		is_int(legacy_memstats_time(values), last_gc[i].t,
+		    "its time");
+		free(b.p);
+	}
 
 	for (i = 0; i < sizeof(bad_ms) / sizeof(bad_ms[0]); i++) {
 		b = mem(bad_ms[i].in);
