@@ -527,8 +527,8 @@ clamp01(double v)
  * own, else over the whole series, pairing points within a process.
  */
 static double
-plateau(const struct rank *k, const double *x, const double *y, size_t n,
-    const size_t *len, size_t nseg)
+recent_plateau(const struct rank *k, const double *x, const double *y,
+    size_t n, const size_t *len, size_t nseg)
 {
 	size_t m = len[nseg - 1];
 	double p;
@@ -565,7 +565,7 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	res->slope = stats_ols_seg(x, y, len, nseg, &res->r2);
 	res->ts = stats_theil_sen_seg(x, y, len, nseg, icpt);
 	stats_mann_kendall_seg(y, len, nseg, &res->mk);
-	res->plateau = plateau(k, x, y, n, len, nseg);
+	res->plateau = recent_plateau(k, x, y, n, len, nseg);
 	for (i = o = 0; i < nseg; o += len[i++])
 		span += x[o + len[i] - 1] - x[o];
 	res->tsgrowth = isnan(res->ts) ? 0 : res->ts * span;
