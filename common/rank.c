@@ -28,6 +28,7 @@
 
 struct snap {
 	int64_t		 t;
+	int64_t		 restart;	/* process: column restart, else 0 */
 	const char	*key;		/* "name\ttime" */
 	size_t		 namelen;
 };
@@ -62,8 +63,8 @@ struct rank {
 	int		 goroutine;	/* type is goroutine */
 	int		 heap;
 	size_t		 c_snap, c_time, c_type, c_val, c_site, c_stack;
-	size_t		 c_cluster, c_ao, c_io;
-	int		 has_type, has_age;
+	size_t		 c_cluster, c_ao, c_io, c_restart;
+	int		 has_type, has_age, has_restart;
 	char		*valname;
 	char		*type;
 	struct strmap	*snaps, *groups, *stacks, *sites, *pairs;
@@ -146,6 +147,7 @@ rank_new(const struct rank_opts *o, struct tsv_reader *r)
 			k->c_cluster = tsv_need(r, "cluster");
 		k->has_age = col_norm(r, "alloc_objects", &k->c_ao) &&
 		    col_norm(r, "inuse_objects", &k->c_io);
+		k->has_restart = col(r, "restart", &k->c_restart);
 	}
 	k->snaps = strmap_new();
 	k->groups = strmap_new();
@@ -237,6 +239,8 @@ snapshot_of(struct rank *k, struct tsv_reader *r)
 			    sizeof(*k->total));
 		}
 		k->snap[i].t = tsv_get_time(r, k->c_time);
+		k->snap[i].restart = k->has_restart ?
+		    tsv_get_i64(r, k->c_restart) : 0;
 		k->snap[i].key = strmap_at(k->snaps, i)->key;
 		k->snap[i].namelen = slen;
 		k->total[i] = 0;
@@ -434,6 +438,11 @@ rank_read(struct rank *k, struct tsv_reader *r)
 			tsv_die(r, "type '%s' after type '%s': rank one profile "
 			    "type at a time", tsv_get(r, k->c_type), k->type);
 		si = snapshot_of(k, r);
+		if (k->has_restart && tsv_get_i64(r, k->c_restart) !=
+		    k->snap[si].restart)
+			tsv_die(r, "column 'restart': '%s' in a snapshot of "
+			    "process %lld", tsv_get(r, k->c_restart),
+			    (long long)k->snap[si].restart);
 		val = value(r, k->c_val);
 		k->total[si] += val;
 		if (!k->opts.drift)
@@ -475,8 +484,9 @@ at(const double *v, size_t cap, uint32_t si)
 
 /*
  * Heap profiles show the heap as of the last completed GC: a snapshot equal
- * to the one before it in every group (and object count) shows the same GC
- * cycle and is dropped.  Returns the kept snapshot indices, time ordered.
+ * to the one before it in every group (and object count) of the same
+ * process shows the same GC cycle and is dropped.  Returns the kept
+ * snapshot indices, time ordered.
  */
 static size_t
 collapse(struct rank *k, const uint32_t *order, uint32_t *kept)
@@ -487,9 +497,10 @@ collapse(struct rank *k, const uint32_t *order, uint32_t *kept)
 	int eq;
 
 	for (i = 0; i < k->nsnap; i++) {
-		eq = i > 0 && k->heap && k->ngroup > 0;
 		a = order[i];
 		b = i > 0 ? order[i - 1] : 0;
+		eq = i > 0 && k->heap && k->ngroup > 0 &&
+		    k->snap[a].restart == k->snap[b].restart;
 		for (g = 0; eq && g < k->ngroup; g++) {
 			gr = &k->group[g];
 			if (at(gr->v, gr->cap, a) != at(gr->v, gr->cap, b) ||
@@ -511,15 +522,37 @@ clamp01(double v)
 }
 
 /*
- * Analyse one group's series y over times x: every statistic, the
- * verdict, and the leak confidence (the score before size is weighed in).
+ * The plateau measure of a series cut into processes: over the last
+ * process alone when it has --min-snapshots points and a measure of its
+ * own, else over the whole series, pairing points within a process.
+ */
+static double
+recent_plateau(const struct rank *k, const double *x, const double *y,
+    size_t n, const size_t *len, size_t nseg)
+{
+	size_t m = len[nseg - 1];
+	double p;
+
+	if (nseg > 1 && m >= k->opts.min_snapshots) {
+		p = stats_plateau(x + n - m, y + n - m, m);
+		if (!isnan(p))
+			return p;
+	}
+	return stats_plateau_seg(x, y, len, nseg);
+}
+
+/*
+ * Analyse one group's series y over times x, cut into nseg processes of
+ * len[] snapshots (icpt has room for one number per process): every
+ * statistic, the verdict, and the leak confidence (the score before size
+ * is weighed in).  Trends compare snapshots of one process only.
  */
 static void
 analyse(const struct rank *k, const double *x, const double *y, size_t n,
-    struct result *res)
+    const size_t *len, size_t nseg, double *icpt, struct result *res)
 {
-	double b, q, fl, med, exc, ft, fs, fp, *tmp;
-	size_t i, high;
+	double q, fl, med, exc, ft, fs, fp, span = 0, *tmp;
+	size_t i, o, high;
 
 	res->first = y[0];
 	res->last = y[n - 1];
@@ -529,12 +562,14 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 			res->max = y[i];
 	res->growth = res->last - res->first;
 	res->ratio = res->first > 0 ? res->last / res->first : NAN;
-	res->slope = stats_ols(x, y, n, &res->r2);
-	res->ts = stats_theil_sen(x, y, n, &b);
-	stats_mann_kendall(y, n, &res->mk);
-	res->plateau = stats_plateau(x, y, n);
-	res->tsgrowth = isnan(res->ts) ? 0 : res->ts * (x[n - 1] - x[0]);
-	res->noise = stats_noise(x, y, n, res->ts, b);
+	res->slope = stats_ols_seg(x, y, len, nseg, &res->r2);
+	res->ts = stats_theil_sen_seg(x, y, len, nseg, icpt);
+	stats_mann_kendall_seg(y, len, nseg, &res->mk);
+	res->plateau = recent_plateau(k, x, y, n, len, nseg);
+	for (i = o = 0; i < nseg; o += len[i++])
+		span += x[o + len[i] - 1] - x[o];
+	res->tsgrowth = isnan(res->ts) ? 0 : res->ts * span;
+	res->noise = stats_noise_seg(x, y, len, nseg, res->ts, icpt);
 	q = stats_quantum(y, n);
 	fl = isnan(res->noise) || res->noise < q ? q : res->noise;
 	res->snr = fl > 0 ? res->tsgrowth / fl : 0;
@@ -833,6 +868,24 @@ put_result(const struct rank *k, struct tsv_writer *w, size_t no,
 }
 
 /*
+ * Cut the kept snapshots into processes: runs of consecutive snapshots
+ * with the same restart value.  Returns their number, lengths in len.
+ */
+static size_t
+processes(const struct rank *k, const uint32_t *kept, size_t n, size_t *len)
+{
+	size_t i, nseg = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i == 0 || k->snap[kept[i]].restart !=
+		    k->snap[kept[i - 1]].restart)
+			len[nseg++] = 0;
+		len[nseg - 1]++;
+	}
+	return nseg;
+}
+
+/*
  * Analyse every group and write the suspect rows, best first.  Returns the
  * number of rows written with the verdict leak.
  */
@@ -841,8 +894,8 @@ rank_write(struct rank *k, struct tsv_writer *w)
 {
 	uint32_t *order, *kept, *rep;
 	struct result *res;
-	double *x, *y, *ao, totlast, maxg = 0, rate;
-	size_t n, i, j, written = 0, leaks = 0;
+	double *x, *y, *ao, *icpt, totlast, maxg = 0, rate;
+	size_t n, i, j, nseg, *len, written = 0, leaks = 0;
 	const struct group *g;
 	char *buf = NULL;
 	size_t cap = 0;
@@ -857,6 +910,9 @@ rank_write(struct rank *k, struct tsv_writer *w)
 	x = xreallocarray(NULL, n, sizeof(*x));
 	y = xreallocarray(NULL, n, sizeof(*y));
 	ao = xreallocarray(NULL, n, sizeof(*ao));
+	len = xreallocarray(NULL, n, sizeof(*len));
+	icpt = xreallocarray(NULL, n, sizeof(*icpt));
+	nseg = processes(k, kept, n, len);
 	for (i = 0; i < n; i++)
 		x[i] = (double)(k->snap[kept[i]].t - k->snap[kept[0]].t) / 1e9;
 	totlast = k->total[kept[n - 1]];
@@ -867,13 +923,13 @@ rank_write(struct rank *k, struct tsv_writer *w)
 			y[i] = at(g->v, g->cap, kept[i]);
 		res[j].gid = (uint32_t)j;
 		res[j].rep = rep[j];
-		analyse(k, x, y, n, &res[j]);
+		analyse(k, x, y, n, len, nseg, icpt, &res[j]);
 		res[j].share = totlast > 0 ? res[j].last / totlast : NAN;
 		res[j].age = NAN;
 		if (k->has_age && n >= 2) {
 			for (i = 0; i < n; i++)
 				ao[i] = at(g->ao, g->cap, kept[i]);
-			rate = stats_ols(x, ao, n, NULL);
+			rate = stats_ols_seg(x, ao, len, nseg, NULL);
 			if (rate > 0 && at(g->io, g->cap, kept[n - 1]) > 0)
 				res[j].age = at(g->io, g->cap,
 				    kept[n - 1]) / rate;
@@ -901,6 +957,8 @@ rank_write(struct rank *k, struct tsv_writer *w)
 	}
 	free(buf);
 	free(res);
+	free(icpt);
+	free(len);
 	free(ao);
 	free(y);
 	free(x);

@@ -74,25 +74,42 @@ stats_median(double *v, size_t n)
 double
 stats_ols(const double *x, const double *y, size_t n, double *r2)
 {
-	double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0, dx, dy;
-	size_t i;
+	return stats_ols_seg(x, y, &n, 1, r2);
+}
+
+/*
+ * The least-squares slope common to the segments of a series (each about
+ * its own means: the within-segment, or fixed-effects, slope); *r2 gets
+ * the share of the within-segment variance of y it explains.  One segment
+ * is stats_ols.
+ */
+double
+stats_ols_seg(const double *x, const double *y, const size_t *len,
+    size_t nseg, double *r2)
+{
+	double mx, my, sxx = 0, sxy = 0, syy = 0, dx, dy;
+	size_t s, i, o, m;
 
 	if (r2 != NULL)
 		*r2 = NAN;
-	if (n < 2)
-		return NAN;
-	for (i = 0; i < n; i++) {
-		mx += x[i];
-		my += y[i];
-	}
-	mx /= (double)n;
-	my /= (double)n;
-	for (i = 0; i < n; i++) {
-		dx = x[i] - mx;
-		dy = y[i] - my;
-		sxx += dx * dx;
-		sxy += dx * dy;
-		syy += dy * dy;
+	for (s = o = 0; s < nseg; o += len[s++]) {
+		m = len[s];
+		if (m < 2)
+			continue;
+		mx = my = 0;
+		for (i = o; i < o + m; i++) {
+			mx += x[i];
+			my += y[i];
+		}
+		mx /= (double)m;
+		my /= (double)m;
+		for (i = o; i < o + m; i++) {
+			dx = x[i] - mx;
+			dy = y[i] - my;
+			sxx += dx * dx;
+			sxy += dx * dy;
+			syy += dy * dy;
+		}
 	}
 	if (sxx <= 0)
 		return NAN;
@@ -111,35 +128,72 @@ double
 stats_theil_sen(const double *x, const double *y, size_t n,
     double *intercept)
 {
-	size_t m = n, i, j, a, b, np = 0;
-	size_t *idx;
+	return stats_theil_sen_seg(x, y, &n, 1, intercept);
+}
+
+/*
+ * Points of a segment of m, out of n in all, that Theil-Sen pairs: every
+ * one up to STATS_THEIL_SEN_EXACT in all, else the segment's share of
+ * STATS_THEIL_SEN_EXACT (at least 2).
+ */
+static size_t
+ts_points(size_t m, size_t n)
+{
+	size_t q;
+
+	if (n <= STATS_THEIL_SEN_EXACT)
+		return m;
+	q = (size_t)((double)m * STATS_THEIL_SEN_EXACT / (double)n + 0.5);
+	if (q < 2)
+		q = 2;
+	return q < m ? q : m;
+}
+
+/*
+ * Theil-Sen over a series cut into nseg segments of len[] consecutive
+ * points: the median of the slopes of the pairs within one segment, and
+ * (when intercept is not NULL) per segment the median of y - slope x,
+ * NAN for all when no pair qualifies.  One segment is stats_theil_sen.
+ */
+double
+stats_theil_sen_seg(const double *x, const double *y, const size_t *len,
+    size_t nseg, double *intercept)
+{
+	size_t n = 0, np = 0, maxp = 1, s, o, m, q, i, j, a, b;
 	double *sl, slope;
 
-	if (intercept != NULL)
-		*intercept = NAN;
-	if (n < 2)
-		return NAN;
-	if (m > STATS_THEIL_SEN_EXACT)
-		m = STATS_THEIL_SEN_EXACT;
-	idx = xreallocarray(NULL, m, sizeof(*idx));
-	for (i = 0; i < m; i++)
-		idx[i] = m == n ? i : (size_t)((double)i * (double)(n - 1) /
-		    (double)(m - 1) + 0.5);
-	sl = xreallocarray(NULL, m * (m - 1) / 2 + 1, sizeof(*sl));
-	for (i = 0; i < m; i++)
-		for (j = i + 1; j < m; j++) {
-			a = idx[i];
-			b = idx[j];
-			if (x[b] != x[a])
-				sl[np++] = (y[b] - y[a]) / (x[b] - x[a]);
-		}
-	free(idx);
+	for (s = 0; s < nseg; s++)
+		n += len[s];
+	for (s = 0; s < nseg; s++) {
+		q = ts_points(len[s], n);
+		maxp += q * (q - (q > 0)) / 2;
+		if (intercept != NULL)
+			intercept[s] = NAN;
+	}
+	sl = xreallocarray(NULL, maxp, sizeof(*sl));
+	for (s = o = 0; s < nseg; o += len[s++]) {
+		m = len[s];
+		q = ts_points(m, n);
+		for (i = 0; i < q; i++)
+			for (j = i + 1; j < q; j++) {
+				a = o + (q == m ? i : (size_t)((double)i *
+				    (double)(m - 1) / (double)(q - 1) + 0.5));
+				b = o + (q == m ? j : (size_t)((double)j *
+				    (double)(m - 1) / (double)(q - 1) + 0.5));
+				if (x[b] != x[a])
+					sl[np++] = (y[b] - y[a]) /
+					    (x[b] - x[a]);
+			}
+	}
 	slope = stats_median(sl, np);
 	if (intercept != NULL && !isnan(slope)) {
-		sl = xreallocarray(sl, n, sizeof(*sl));
-		for (i = 0; i < n; i++)
-			sl[i] = y[i] - slope * x[i];
-		*intercept = stats_median(sl, n);
+		sl = xreallocarray(sl, n + 1, sizeof(*sl));
+		for (s = o = 0; s < nseg; o += len[s++]) {
+			for (i = 0; i < len[s]; i++)
+				sl[i] = y[o + i] - slope * x[o + i];
+			if (len[s] > 0)
+				intercept[s] = stats_median(sl, len[s]);
+		}
 	}
 	free(sl);
 	return slope;
@@ -189,31 +243,54 @@ stats_normal_sf2(double z)
 void
 stats_mann_kendall(const double *y, size_t n, struct stats_mk *mk)
 {
-	double *v, *tmp, pairs, ties = 0, tvar = 0, disc, t;
-	size_t i, run;
+	stats_mann_kendall_seg(y, &n, 1, mk);
+}
+
+/*
+ * The stratified (seasonal) Mann-Kendall test over a series cut into nseg
+ * segments of len[] consecutive points: S and its variance are the sums of
+ * each segment's, tau is S over the pairs within a segment.  A segment of
+ * one point adds nothing.  One segment is stats_mann_kendall.
+ */
+void
+stats_mann_kendall_seg(const double *y, const size_t *len, size_t nseg,
+    struct stats_mk *mk)
+{
+	double *v = NULL, *tmp = NULL, pairs = 0, ties = 0, tvar = 0;
+	double disc = 0, nvar = 0, t, m;
+	size_t s, o, i, run, n, cap = 0;
 
 	memset(mk, 0, sizeof(*mk));
 	mk->p = 1;
-	if (n < 2)
-		return;
-	v = xreallocarray(NULL, n, sizeof(*v));
-	tmp = xreallocarray(NULL, n, sizeof(*tmp));
-	memcpy(v, y, n * sizeof(*v));
-	disc = inversions(v, tmp, 0, n);
-	for (i = 0; i < n; i += run) {
-		for (run = 1; i + run < n && v[i + run] == v[i]; run++)
-			;
-		t = (double)run;
-		ties += t * (t - 1) / 2;
-		tvar += t * (t - 1) * (2 * t + 5);
+	for (s = o = 0; s < nseg; o += len[s++]) {
+		n = len[s];
+		if (n < 2)
+			continue;
+		if (n > cap) {
+			cap = n;
+			v = xreallocarray(v, cap, sizeof(*v));
+			tmp = xreallocarray(tmp, cap, sizeof(*tmp));
+		}
+		memcpy(v, y + o, n * sizeof(*v));
+		disc += inversions(v, tmp, 0, n);
+		for (i = 0; i < n; i += run) {
+			for (run = 1; i + run < n && v[i + run] == v[i]; run++)
+				;
+			t = (double)run;
+			ties += t * (t - 1) / 2;
+			tvar += t * (t - 1) * (2 * t + 5);
+		}
+		m = (double)n;
+		pairs += m * (m - 1) / 2;
+		nvar += m * (m - 1) * (2 * m + 5);
 	}
 	free(v);
 	free(tmp);
-	pairs = (double)n * (double)(n - 1) / 2;
+	if (pairs == 0)
+		return;
 	mk->s = (pairs - ties - disc) - disc;
 	mk->tau = mk->s / pairs;
-	mk->var = ((double)n * (double)(n - 1) * (2 * (double)n + 5) - tvar) /
-	    18;
+	mk->var = (nvar - tvar) / 18;
 	if (mk->var <= 0 || mk->s == 0)
 		return;
 	mk->z = (mk->s > 0 ? mk->s - 1 : mk->s + 1) / sqrt(mk->var);
@@ -229,15 +306,38 @@ double
 stats_noise(const double *x, const double *y, size_t n, double slope,
     double intercept)
 {
-	double *r, med;
-	size_t i;
+	return stats_noise_seg(x, y, &n, 1, slope, &intercept);
+}
 
-	if (n == 0 || isnan(slope) || isnan(intercept))
+/*
+ * Robust noise of a series cut into segments about parallel lines: slope
+ * common, intercept[s] for segment s.  When there are several segments,
+ * a segment of one point is left out (its residual is 0 by construction).
+ * One segment is stats_noise.
+ */
+double
+stats_noise_seg(const double *x, const double *y, const size_t *len,
+    size_t nseg, double slope, const double *intercept)
+{
+	double *r, med;
+	size_t s, o, i, n = 0, nr = 0;
+
+	for (s = 0; s < nseg; s++)
+		n += len[s];
+	if (n == 0 || isnan(slope))
 		return NAN;
 	r = xreallocarray(NULL, n, sizeof(*r));
-	for (i = 0; i < n; i++)
-		r[i] = fabs(y[i] - (intercept + slope * x[i]));
-	med = stats_median(r, n);
+	for (s = o = 0; s < nseg; o += len[s++]) {
+		if (len[s] == 0 || (nseg > 1 && len[s] < 2))
+			continue;
+		if (isnan(intercept[s])) {
+			free(r);
+			return NAN;
+		}
+		for (i = o; i < o + len[s]; i++)
+			r[nr++] = fabs(y[i] - (intercept[s] + slope * x[i]));
+	}
+	med = stats_median(r, nr);
 	free(r);
 	return 1.4826 * med;
 }
@@ -306,13 +406,38 @@ stats_step_share(const double *y, size_t n)
 double
 stats_plateau(const double *x, const double *y, size_t n)
 {
-	size_t b = n - n / 3;
+	return stats_plateau_seg(x, y, &n, 1);
+}
+
+/*
+ * stats_plateau over a series cut into segments: the two parts are cut
+ * at the same point, and each part's slope is the one of
+ * stats_theil_sen_seg over the pieces of the segments in it.
+ */
+double
+stats_plateau_seg(const double *x, const double *y, const size_t *len,
+    size_t nseg)
+{
+	size_t n = 0, b, s, o, ne = 0, nl = 0, *el, *ll;
 	double early, late, p;
 
+	for (s = 0; s < nseg; s++)
+		n += len[s];
 	if (n < 3)
 		return NAN;
-	early = stats_theil_sen(x, y, b, NULL);
-	late = stats_theil_sen(x + b, y + b, n - b, NULL);
+	b = n - n / 3;
+	el = xreallocarray(NULL, nseg + 1, sizeof(*el));
+	ll = xreallocarray(NULL, nseg + 1, sizeof(*ll));
+	for (s = o = 0; s < nseg; o += len[s++]) {
+		if (o < b)
+			el[ne++] = o + len[s] <= b ? len[s] : b - o;
+		if (o + len[s] > b)
+			ll[nl++] = o >= b ? len[s] : o + len[s] - b;
+	}
+	early = stats_theil_sen_seg(x, y, el, ne, NULL);
+	late = stats_theil_sen_seg(x + b, y + b, ll, nl, NULL);
+	free(el);
+	free(ll);
 	if (isnan(early) || isnan(late))
 		return NAN;
 	if (early <= 0)

@@ -3,6 +3,11 @@
  * least squares, Theil-Sen, Mann-Kendall, robust noise, the plateau
  * measure, and the sliding-window drift alarm.  x is time in seconds, y the
  * values; no function keeps a pointer to its arguments.
+ *
+ * The _seg variants take the series cut into nseg segments of len[0],
+ * len[1], ... consecutive points (one per process when it restarted):
+ * they compare points within a segment only.  With one segment of n
+ * points each equals its plain variant.
  */
 #ifndef LEAKATLAS_STATS_H
 #define LEAKATLAS_STATS_H
@@ -38,6 +43,16 @@ double	stats_noise(const double *, const double *, size_t, double,
 double	stats_quantum(const double *, size_t);
 double	stats_step_share(const double *, size_t);
 double	stats_plateau(const double *, const double *, size_t);
+double	stats_ols_seg(const double *, const double *, const size_t *,
+	    size_t, double *);
+double	stats_theil_sen_seg(const double *, const double *, const size_t *,
+	    size_t, double *);
+void	stats_mann_kendall_seg(const double *, const size_t *, size_t,
+	    struct stats_mk *);
+double	stats_noise_seg(const double *, const double *, const size_t *,
+	    size_t, double, const double *);
+double	stats_plateau_seg(const double *, const double *, const size_t *,
+	    size_t);
 void	stats_drift(const double *, size_t, size_t, double,
 	    struct stats_drift *);
 

@@ -66,6 +66,26 @@ load lib
 	golden rank gclag rank rank/gclag.tsv
 }
 
+@test "rank: a leak restarted with the process is a leak per process" {
+	golden rank restart rank rank/restart.tsv
+}
+
+@test "rank: the same rows without the restart column miss the leak" {
+	golden rank restart-ignored sh -c 'cut -f1-10 rank/restart.tsv | rank'
+}
+
+@test "rank: restart values differing within a snapshot name the line" {
+	golden rank restart-mixed sh -c \
+	    "awk 'BEGIN { FS = OFS = \"\\t\" } NR == 5 { \$11 = 1 } 1' \
+	    rank/restart.tsv | rank"
+}
+
+@test "rank: a non-integer restart names its line" {
+	golden rank restart-bad sh -c \
+	    "awk 'BEGIN { FS = OFS = \"\\t\" } NR == 7 { \$11 = \"x\" } 1' \
+	    rank/restart.tsv | rank"
+}
+
 @test "rank: two-leaks archive, 11 snapshots" {
 	golden rank two-leaks sh -c 'pprof2tsv two-leaks/heap-*.pb.gz | rank'
 }

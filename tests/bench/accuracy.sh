@@ -1,8 +1,9 @@
 #!/bin/sh
 # Accuracy bar of rank on the generated corpus: for every scenario with a
 # TRUTH.tsv, `pprof2tsv heap-*.pb.gz | normalize-gc | rank` must name the
-# true leak function(s) first, in order, and give no `leak` verdict on
-# no-leak-control or on a listed false-positive trap.  Judged by function
+# true leak function(s) first, in order, each with the verdict `leak`, and
+# give no `leak` verdict on no-leak-control or on a listed false-positive
+# trap.  Judged by function
 # (the site's function).  Also shows what the naive method names: the
 # largest inuse_space growth from the first to the last snapshot.
 #
@@ -98,6 +99,9 @@ for s in "$@"; do
 	if ! cmp -s "$tmp/truth" "$tmp/got"; then
 		ok=no
 		why="wrong order"
+	elif head -n "$k" "$tmp/funcs" | cut -f2 | grep -qvx leak; then
+		ok=no
+		why="truth not called leak"
 	fi
 	if [ "$k" -eq 0 ] && [ -s "$tmp/leaks" ]; then
 		ok=no

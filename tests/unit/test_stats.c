@@ -206,6 +206,133 @@ test_plateau(void)
 	ok(isnan(stats_plateau(x, lin, 2)), "plateau of two points");
 }
 
+/*
+ * A series of three processes: x 0..8, y5 (5 points), then 0 2 2 (3
+ * points), then -100 (one point, which no pair statistic may use).
+ */
+static const double xs[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+static const double ys[] = { 1, 3, 2, 5, 4, 0, 2, 2, -100 };
+static const size_t lens[] = { 5, 3, 1 };
+
+static void
+test_segments(void)
+{
+	struct stats_mk mk, a, b;
+	double icpt[3], r2, x[1200], y[1200];
+	size_t i, cut[4], s, o;
+	uint32_t seed = 777;
+	int agree = 1;
+
+	/*
+	 * Stratified Mann-Kendall, by hand: the first process has S 6 and
+	 * var 300/18 (see test_mann_kendall); the second has pairs up, up,
+	 * tied: S 2, one tie of 2, var (3*2*11 - 2*1*9)/18 = 48/18.  S 8 over
+	 * 10 + 3 pairs: tau 8/13; var 348/18; z = 7/sqrt(348/18) =
+	 * 1.5920058915156974, p = 0.11138338077998988 (python3 math.erfc).
+	 * Checked with a python3 O(n^2) loop over the pairs within a
+	 * process.
+	 */
+	stats_mann_kendall_seg(ys, lens, 3, &mk);
+	is_double(mk.s, 8, 0, "stratified mk S");
+	is_double(mk.tau, 8.0 / 13, 1e-12, "stratified mk tau");
+	is_double(mk.var, 348.0 / 18, 1e-12, "stratified mk var");
+	is_double(mk.z, 1.5920058915156974, 1e-12, "stratified mk z");
+	is_double(mk.p, 0.11138338077998988, 1e-12, "stratified mk p");
+	stats_mann_kendall_seg(ys, lens + 2, 1, &mk);
+	is_double(mk.p, 1, 0, "stratified mk of one point: p 1");
+
+	/*
+	 * Theil-Sen, by hand: the 10 slopes of y5 (test_theil_sen) and
+	 * 2, 1, 0 of the second process; sorted -1 -1 0 1/3 0.5 0.75 1 1 1
+	 * 4/3 2 2 3: median 1.  Intercepts: median of y - x per process:
+	 * (1 2 0 2 0) 1, (-5 -4 -5) -5, -108.  Residuals about them 0 1 1
+	 * 1 1, 0 1 0 (the lone point left out): median 1, noise 1.4826.
+	 * python3 statistics.median agrees on each.
+	 */
+	is_double(stats_theil_sen_seg(xs, ys, lens, 3, icpt), 1, 1e-12,
+	    "stratified theil-sen slope");
+	is_double(icpt[0], 1, 1e-12, "stratified intercept, process 0");
+	is_double(icpt[1], -5, 1e-12, "stratified intercept, process 1");
+	is_double(icpt[2], -108, 1e-12, "stratified intercept, lone point");
+	is_double(stats_noise_seg(xs, ys, lens, 3, 1, icpt), 1.4826, 1e-12,
+	    "stratified noise leaves the lone point out");
+	ok(isnan(stats_theil_sen_seg(xs, ys, lens + 2, 1, icpt)) &&
+	    isnan(icpt[0]), "stratified theil-sen of one point is NAN");
+
+	/*
+	 * Within-process least squares, by hand: first process Sxx 10,
+	 * Sxy 8, Syy 10; second (x 5 6 7, y 0 2 2 about 6, 4/3) Sxx 2,
+	 * Sxy 2, Syy 24/9.  Slope 10/12, r2 = 100 / (12 * 114/9) = 25/38.
+	 */
+	is_double(stats_ols_seg(xs, ys, lens, 3, &r2), 10.0 / 12, 1e-12,
+	    "stratified ols slope");
+	is_double(r2, 25.0 / 38, 1e-12, "stratified ols r2");
+
+	/*
+	 * Plateau, by hand: 9 points cut at 6: early is the first process
+	 * and x 5 alone (slope 0.875, test_theil_sen), late is x 6 7
+	 * (slope 0) and the lone point: plateau 1.
+	 */
+	is_double(stats_plateau_seg(xs, ys, lens, 3), 1, 1e-12,
+	    "stratified plateau");
+	/*
+	 * A leak restarted: y = x on x 0..8, then y = x - 9 on x 9..11.
+	 * Cut at 8: early slope 1; late, by hand, plain: (8,8) and
+	 * (9..11, 0..2): slopes -8 -3.5 -2 1 1 1, median -0.5, plateau
+	 * clipped to 1; within processes late is 1: plateau 0.
+	 */
+	for (i = 0; i < 12; i++) {
+		x[i] = (double)i;
+		y[i] = i < 9 ? (double)i : (double)i - 9;
+	}
+	cut[0] = 9;
+	cut[1] = 3;
+	is_double(stats_plateau(x, y, 12), 1, 1e-12,
+	    "plain plateau of a restarted leak is 1");
+	is_double(stats_plateau_seg(x, y, cut, 2), 0, 1e-12,
+	    "stratified plateau of a restarted leak is 0");
+
+	/*
+	 * Above the exact limit: two processes of 600 points on y = 3x + 1
+	 * and y = 3x - 5000: slope 3, each intercept exact.
+	 */
+	for (i = 0; i < 1200; i++) {
+		x[i] = 0.5 * (double)i;
+		y[i] = 3 * x[i] + (i < 600 ? 1 : -5000);
+	}
+	cut[0] = cut[1] = 600;
+	is_double(stats_theil_sen_seg(x, y, cut, 2, icpt), 3, 1e-9,
+	    "stratified theil-sen on 1200 points");
+	is_double(icpt[0], 1, 1e-9, "its first intercept");
+	is_double(icpt[1], -5000, 1e-9, "its second intercept");
+
+	/*
+	 * The definition: stratified S and var are the sums of the plain
+	 * test's over the processes, for random cuts of random data.
+	 */
+	for (i = 0; i < 300; i++) {
+		seed = seed * 1103515245 + 12345;
+		y[i] = (double)((seed >> 16) % 25);
+	}
+	for (i = 0; i < 20; i++) {
+		seed = seed * 1103515245 + 12345;
+		cut[0] = (seed >> 16) % 100;
+		cut[1] = 1 + (seed >> 8) % 100;
+		cut[2] = (seed >> 4) % 100;
+		cut[3] = 300 - cut[0] - cut[1] - cut[2];
+		stats_mann_kendall_seg(y, cut, 4, &mk);
+		a.s = a.var = 0;
+		for (s = o = 0; s < 4; o += cut[s++]) {
+			stats_mann_kendall(y + o, cut[s], &b);
+			a.s += b.s;
+			a.var += b.var;
+		}
+		if (mk.s != a.s || fabs(mk.var - a.var) > 1e-9 * a.var)
+			agree = 0;
+	}
+	ok(agree, "stratified mk is the sum over processes");
+}
+
 static void
 test_drift(void)
 {
@@ -270,6 +397,7 @@ main(void)
 	test_mann_kendall();
 	test_noise_quantum();
 	test_plateau();
+	test_segments();
 	test_drift();
 	test_step_share();
 	return done_testing();
