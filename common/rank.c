@@ -25,6 +25,7 @@
 #define MIN_SNR		3.0	/* trend growth over noise for a trend */
 #define PLATEAU_STOP	0.75	/* growth slowed this much: plateau */
 #define BURST_SNR	4.0	/* excursion over noise for a burst */
+#define RECENT_SNR	2.0	/* last half's growth over noise for a leak */
 
 struct snap {
 	int64_t		 t;
@@ -542,6 +543,30 @@ recent_plateau(const struct rank *k, const double *x, const double *y,
 }
 
 /*
+ * How far the series still rose over its last half, in units of the noise
+ * floor fl: the Theil-Sen slope of the last half of the last process
+ * times that half's span.  A bounded cache that has filled drifts a little
+ * as entries are replaced and sampled anew, which the thirds ratio of the
+ * plateau statistic can take for growth; measured against the noise, the
+ * drift is small and a leak's growth is not.  NAN when the last process
+ * has too few snapshots to tell.
+ */
+static double
+recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
+    const size_t *len, size_t nseg, double fl)
+{
+	size_t m = len[nseg - 1] / 2;
+	double b, ts;
+
+	if (m < 3 || m * 2 < k->opts.min_snapshots || fl <= 0)
+		return NAN;
+	ts = stats_theil_sen(x + n - m, y + n - m, m, &b);
+	if (isnan(ts))
+		return NAN;
+	return ts * (x[n - 1] - x[n - m]) / fl;
+}
+
+/*
  * Analyse one group's series y over times x, cut into nseg processes of
  * len[] snapshots (icpt has room for one number per process): every
  * statistic, the verdict, and the leak confidence (the score before size
@@ -551,7 +576,7 @@ static void
 analyse(const struct rank *k, const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, double *icpt, struct result *res)
 {
-	double q, fl, med, exc, ft, fs, fp, span = 0, *tmp;
+	double q, fl, med, exc, ft, fs, fp, rs, span = 0, *tmp;
 	size_t i, o, high;
 
 	res->first = y[0];
@@ -604,9 +629,16 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 		res->conf = ft * fp * (1 - stats_step_share(y, n));
 	}
 	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
-	    res->snr >= MIN_SNR && res->tsgrowth > 0)
-		res->verdict = !isnan(res->plateau) &&
-		    res->plateau >= PLATEAU_STOP ? "plateau" : "leak";
+	    res->snr >= MIN_SNR && res->tsgrowth > 0) {
+		rs = recent_snr(k, x, y, n, len, nseg, fl);
+		if (!isnan(rs) && rs < RECENT_SNR) {
+			/* Grew, but no longer above the noise. */
+			res->verdict = "plateau";
+			res->conf *= clamp01(rs / RECENT_SNR);
+		} else
+			res->verdict = !isnan(res->plateau) &&
+			    res->plateau >= PLATEAU_STOP ? "plateau" : "leak";
+	}
 	else if (res->mk.tau <= -MIN_TAU && res->mk.p <= ALPHA &&
 	    -res->tsgrowth >= MIN_SNR * fl)
 		res->verdict = "shrinking";
