@@ -166,6 +166,13 @@ fuzz_trap_disarm(void)
 	armed = 0;
 }
 
+/* Arm again after a pause, keeping what the set holds. */
+void
+fuzz_trap_resume(void)
+{
+	armed = 1;
+}
+
 /* After the jump: close and free what the abandoned code still held. */
 void
 fuzz_trap_release(void)
