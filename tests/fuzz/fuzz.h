@@ -33,5 +33,6 @@ void	fuzz_trap_resume(void);
 void	fuzz_trap_release(void);
 const char *fuzz_trap_file(const uint8_t *, size_t);
 int	fuzz_trap_call(void (*)(void *), void *);
+int	fuzz_trap_load(void (*)(void *), const uint8_t *, size_t);
 
 #endif

@@ -239,3 +239,20 @@ fuzz_trap_call(void (*fn)(void *), void *arg)
 	}
 	return rc;
 }
+
+/*
+ * The entry point of a target whose loader takes a file name and exits 1
+ * on bad data: call load(path of a file holding the input) with the trap
+ * armed; anything but a return or exit(1) is a failure.
+ */
+int
+fuzz_trap_load(void (*load)(void *), const uint8_t *data, size_t size)
+{
+	int rc;
+
+	rc = fuzz_trap_call(load, (void *)(uintptr_t)fuzz_trap_file(data,
+	    size));
+	if (rc != 0 && rc != 1 + 1)
+		abort();
+	return 0;
+}
