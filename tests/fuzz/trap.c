@@ -5,7 +5,8 @@
  * forget it when freed, and the streams our code fopens are remembered
  * until closed; when exit() jumps back, the streams are closed and the
  * blocks freed.  A descriptor from open(2) is closed by fuzz_trap_call.
- * The set lives in mmap'ed memory: the hooks must not allocate.
+ * The set lives in mmap'ed memory: the hooks must not allocate.  Only the
+ * thread that armed the trap is watched.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -29,7 +30,13 @@ FILE	*__wrap_fopen(const char *, const char *);
 int	 __wrap_fclose(FILE *);
 
 jmp_buf fuzz_trap_jmp;
-static volatile int armed;
+/*
+ * Per thread: the hooks run in every thread, and a block that libFuzzer's
+ * RSS thread allocates meanwhile (glibc grows its TLS vector with malloc
+ * when it starts) must not be freed by the release.  Thread-local storage
+ * of the executable is reached without allocating.
+ */
+static _Thread_local volatile int armed;
 static FILE *streams[16];	/* opened while armed, not yet closed */
 static void **set;		/* open addressing, linear probing */
 static size_t setcap, setlen;
