@@ -161,9 +161,17 @@ fuzz_trap_arm(void)
 		__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
 		hooked = 1;
 	}
-	setlen = 0;
-	if (set != NULL)
+	/*
+	 * One input that allocated millions of blocks must not make every
+	 * later arm and release scan (and keep) a table that large.
+	 */
+	if (setcap > 4096) {
+		munmap(set, setcap * sizeof(*set));
+		set = NULL;
+		setcap = 0;
+	} else if (set != NULL)
 		memset(set, 0, setcap * sizeof(*set));
+	setlen = 0;
 	armed = 1;
 }
 
