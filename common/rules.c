@@ -236,9 +236,12 @@ parse_rule(struct loader *l, yaml_node_t *n, struct rule *r)
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
 		kn = yaml_document_get_node(&l->doc, p->key);
-		if (strcmp(scalar(l, kn, "key"), "name") == 0)
+		if (strcmp(scalar(l, kn, "key"), "name") == 0) {
+			/* A repeated key: the last one counts, as below. */
+			free(r->info.name);
 			r->info.name = xstrdup(scalar(l, yaml_document_get_node(
 			    &l->doc, p->value), "name"));
+		}
 	}
 	if (r->info.name == NULL || *r->info.name == '\0')
 		load_die(l, n, "rule has no 'name'");

@@ -10,3 +10,10 @@ load lib
 	golden report fuzz-nested-quantifiers report --rules-only \
 	    ../fuzz/regress/rules-nested-quantifiers.yaml report/suspects.tsv
 }
+
+@test "fuzz regression: a rule naming itself twice loads without a leak" {
+	# The first name was never freed (LeakSanitizer, fuzz_rules); the
+	# last one counts, as for every other key of a rule.
+	golden report fuzz-duplicate-name report --rules-only \
+	    ../fuzz/regress/rules-duplicate-name.yaml report/suspects.tsv
+}
