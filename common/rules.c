@@ -95,13 +95,104 @@ scalar(const struct loader *l, yaml_node_t *n, const char *key)
 	return (const char *)n->data.scalar.value;
 }
 
+/*
+ * How deep quantifiers nest in an extended regular expression: 1 for
+ * "a+", 2 for "(a+)*" or "a+?", and so on.  glibc's regcomp takes time and
+ * memory exponential in that depth ("a" and 20 '+' signs: 30 s, 1.4 GB),
+ * so a rule file must not be able to ask for it.  -1 when groups nest
+ * deeper than RE_MAX_GROUPS (also refused).
+ */
+#define RE_MAX_NESTING	3
+#define RE_MAX_GROUPS	32
+
+static int
+re_nesting(const char *p)
+{
+	int stack[RE_MAX_GROUPS], top = 0, cur = 0, last = -1, max = 0;
+
+	for (; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			last = 0;
+			break;
+		case '[':
+			/* A bracket expression: ']' first is a member. */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			for (; *p != '\0' && *p != ']'; p++)
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+				    p[1] == '=')) {
+					const char *q = strchr(p + 2, p[1]);
+
+					while (q != NULL && q[1] != ']')
+						q = strchr(q + 1, p[1]);
+					if (q == NULL)
+						return max;	/* regcomp says */
+					p = q + 1;
+				}
+			if (*p == '\0')
+				return max;
+			last = 0;
+			break;
+		case '(':
+			if (top == RE_MAX_GROUPS)
+				return -1;
+			stack[top++] = cur;
+			cur = 0;
+			last = -1;
+			break;
+		case ')':
+			last = cur;
+			if (top > 0 && stack[--top] > cur)
+				cur = stack[top];
+			break;
+		case '|':
+			last = -1;
+			break;
+		case '{':
+			while (p[1] != '\0' && p[1] != '}')
+				p++;
+			if (p[1] == '}')
+				p++;
+			/* FALLTHROUGH */
+		case '*':
+		case '+':
+		case '?':
+			if (last >= 0) {
+				last++;
+				if (last > cur)
+					cur = last;
+				if (last > max)
+					max = last;
+			}
+			break;
+		default:
+			last = 0;
+			break;
+		}
+	}
+	return max;
+}
+
 static void
 add_regex(const struct loader *l, yaml_node_t *n, struct rule *r, int k)
 {
 	const char *pat = scalar(l, n, matcher_key[k]);
 	char buf[128], msg[256];
-	int e;
+	int e, depth;
 
+	if ((depth = re_nesting(pat)) == -1 || depth > RE_MAX_NESTING) {
+		snprintf(msg, sizeof(msg), "rule '%s': regular expression "
+		    "'%.60s': %s", r->info.name != NULL ? r->info.name : "?",
+		    pat, depth == -1 ? "groups nested more than 32 deep" :
+		    "quantifiers nested more than 3 deep");
+		load_die(l, n, msg);
+	}
 	r->re[k] = xreallocarray(r->re[k], r->nre[k] + 1, sizeof(regex_t));
 	if ((e = regcomp(&r->re[k][r->nre[k]], pat, REG_EXTENDED | REG_NOSUB))
 	    != 0) {
@@ -145,9 +236,12 @@ parse_rule(struct loader *l, yaml_node_t *n, struct rule *r)
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
 		kn = yaml_document_get_node(&l->doc, p->key);
-		if (strcmp(scalar(l, kn, "key"), "name") == 0)
+		if (strcmp(scalar(l, kn, "key"), "name") == 0) {
+			/* A repeated key: the last one counts, as below. */
+			free(r->info.name);
 			r->info.name = xstrdup(scalar(l, yaml_document_get_node(
 			    &l->doc, p->value), "name"));
+		}
 	}
 	if (r->info.name == NULL || *r->info.name == '\0')
 		load_die(l, n, "rule has no 'name'");

@@ -17,7 +17,11 @@
 #include "tsv.h"
 #include "xmalloc.h"
 
-#define READ_CHUNK	(1 << 20)
+/* The fuzz build sets a small chunk, so refills and growth are exercised. */
+#ifndef TSV_READ_CHUNK
+#define TSV_READ_CHUNK	(1 << 20)
+#endif
+#define READ_CHUNK	TSV_READ_CHUNK
 #define WRITE_BUF	(1 << 16)
 
 struct tsv_reader {

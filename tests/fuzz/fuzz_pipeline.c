@@ -6,8 +6,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
-
 #include "fuzz.h"
 #include "pipeline.h"
 
@@ -20,10 +18,5 @@ load(void *arg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int rc;
-
-	rc = fuzz_trap_call(load, (void *)(uintptr_t)fuzz_trap_file(data, size));
-	if (rc != 0 && rc != 1 + 1)
-		abort();
-	return 0;
+	return fuzz_trap_load(load, data, size);
 }

@@ -3,12 +3,15 @@
  * pprof2tsv does with a file: gzip-or-raw detection and gunzip
  * (pprof_load), decoding with a callback per sample (pprof_parse, which
  * also dispatches Go's debug=1 text), and row formatting (rows_begin,
- * rows_sample) in both the row and the folded mode.  A rejection must be a
- * one-line message; written output must be well-formed TSV.  Nothing here
- * may exit.
+ * rows_sample) in both the row and the folded mode.  The options of the
+ * row formatting (--lines, --focus, --ignore, --tagfocus, --values,
+ * --sample_index) are switched on by the bits of one byte of the input.
+ * A rejection must be a one-line message; written output must be
+ * well-formed TSV.  Nothing here may exit.
  */
 #include "config.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +42,45 @@ on_sample(void *arg, const struct prof *p, const struct prof_sample *s,
 	return rows_sample(c->rows, p, s, err, errlen);
 }
 
+/* The options that bits of v switch on, as pprof2tsv would set them. */
 static void
-decode(const struct pprof_input *in, int folded)
+options(struct rows_opts *o, int folded, unsigned v)
+{
+	static char v0[] = "inuse_space", v1[] = "alloc_objects";
+	static char *values[] = { v0, v1 };
+	static regex_t focus, ignore;
+	static struct rows_tagfocus tf = { "bytes", { 0 } };
+	static int compiled;
+
+	if (!compiled) {
+		if (regcomp(&focus, "main|leak", REG_EXTENDED | REG_NOSUB) !=
+		    0 || regcomp(&ignore, "^runtime\\.", REG_EXTENDED |
+		    REG_NOSUB) != 0 || regcomp(&tf.re, "^[0-9]+[kMG]?B?$",
+		    REG_EXTENDED | REG_NOSUB) != 0)
+			abort();
+		compiled = 1;
+	}
+	memset(o, 0, sizeof(*o));
+	o->folded = folded;
+	o->lines = v & 1;
+	if (v & 2)
+		o->focus = &focus;
+	if (v & 4)
+		o->ignore = &ignore;
+	if (v & 8) {
+		o->tagfocus = &tf;
+		o->ntagfocus = 1;
+	}
+	if (folded && v & 16)
+		o->sample_index = values[0];
+	else if (!folded && v & 16) {
+		o->values = values;
+		o->nvalues = 2;
+	}
+}
+
+static void
+decode(const struct pprof_input *in, int folded, unsigned v)
 {
 	struct rows_opts o;
 	struct ctx c;
@@ -49,9 +89,7 @@ decode(const struct pprof_input *in, int folded)
 	size_t outlen = 0;
 	FILE *fp;
 
-	memset(&o, 0, sizeof(o));
-	o.folded = folded;
-	o.lines = !folded;
+	options(&o, folded, v);
 	if ((fp = open_memstream(&out, &outlen)) == NULL)
 		abort();
 	c.rows = rows_new(fp, &o);
@@ -79,6 +117,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pprof_input in;
 	unsigned char *raw;
 	char err[512];
+	unsigned v;
 
 	memset(&in, 0, sizeof(in));
 	raw = xmalloc(size > 0 ? size : 1);
@@ -89,8 +128,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_err("pprof_load", err);
 		return 0;
 	}
-	decode(&in, 0);
-	decode(&in, 1);
+	/* The options come from the middle byte of the input. */
+	v = size > 0 ? data[size / 2] : 0;
+	decode(&in, 0, v);
+	decode(&in, 1, v >> 1);
 	pprof_input_free(&in);
 	return 0;
 }

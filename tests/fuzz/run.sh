@@ -7,8 +7,9 @@
 # Run from a build tree configured with CC=clang --enable-fuzzing, after
 # `make fuzz` (FUZZ_BIN names another directory holding the binaries).
 # Each target starts from its seeds tests/fuzz/corpus/TARGET and its
-# dictionary tests/fuzz/TARGET.dict; new inputs go to a scratch corpus
-# ($FUZZ_WORK, default a temporary directory), crashing inputs to
+# dictionary tests/fuzz/TARGET.dict (yaml.dict for pipeline and rules);
+# new inputs go to a scratch corpus ($FUZZ_WORK, default a temporary
+# directory), crashing inputs to
 # $FUZZ_WORK/crashes/ (copy them to tests/fuzz/regress/ with a test).
 # A crash ends a libFuzzer run; the target is restarted until its time is
 # used.  Exit status 1 when anything crashed.
@@ -45,8 +46,11 @@ for t in "$@"; do
 		continue
 	fi
 	mkdir -p "$work/$t"
-	dict=
-	[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
+	case $t in
+	pipeline|rules) dict=$here/yaml.dict ;;
+	*) dict=$here/$t.dict ;;
+	esac
+	[ -f "$dict" ] && dict=-dict=$dict || dict=
 	start=$(date +%s)
 	execs=0
 	runs=0

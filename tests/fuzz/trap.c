@@ -5,7 +5,8 @@
  * forget it when freed, and the streams our code fopens are remembered
  * until closed; when exit() jumps back, the streams are closed and the
  * blocks freed.  A descriptor from open(2) is closed by fuzz_trap_call.
- * The set lives in mmap'ed memory: the hooks must not allocate.
+ * The set lives in mmap'ed memory: the hooks must not allocate.  Only the
+ * thread that armed the trap is watched.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -29,7 +30,13 @@ FILE	*__wrap_fopen(const char *, const char *);
 int	 __wrap_fclose(FILE *);
 
 jmp_buf fuzz_trap_jmp;
-static volatile int armed;
+/*
+ * Per thread: the hooks run in every thread, and a block that libFuzzer's
+ * RSS thread allocates meanwhile (glibc grows its TLS vector with malloc
+ * when it starts) must not be freed by the release.  Thread-local storage
+ * of the executable is reached without allocating.
+ */
+static _Thread_local volatile int armed;
 static FILE *streams[16];	/* opened while armed, not yet closed */
 static void **set;		/* open addressing, linear probing */
 static size_t setcap, setlen;
@@ -154,9 +161,17 @@ fuzz_trap_arm(void)
 		__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
 		hooked = 1;
 	}
-	setlen = 0;
-	if (set != NULL)
+	/*
+	 * One input that allocated millions of blocks must not make every
+	 * later arm and release scan (and keep) a table that large.
+	 */
+	if (setcap > 4096) {
+		munmap(set, setcap * sizeof(*set));
+		set = NULL;
+		setcap = 0;
+	} else if (set != NULL)
 		memset(set, 0, setcap * sizeof(*set));
+	setlen = 0;
 	armed = 1;
 }
 
@@ -164,6 +179,13 @@ void
 fuzz_trap_disarm(void)
 {
 	armed = 0;
+}
+
+/* Arm again after a pause, keeping what the set holds. */
+void
+fuzz_trap_resume(void)
+{
+	armed = 1;
 }
 
 /* After the jump: close and free what the abandoned code still held. */
@@ -231,4 +253,21 @@ fuzz_trap_call(void (*fn)(void *), void *arg)
 			close(probe);
 	}
 	return rc;
+}
+
+/*
+ * The entry point of a target whose loader takes a file name and exits 1
+ * on bad data: call load(path of a file holding the input) with the trap
+ * armed; anything but a return or exit(1) is a failure.
+ */
+int
+fuzz_trap_load(void (*load)(void *), const uint8_t *data, size_t size)
+{
+	int rc;
+
+	rc = fuzz_trap_call(load, (void *)(uintptr_t)fuzz_trap_file(data,
+	    size));
+	if (rc != 0 && rc != 1 + 1)
+		abort();
+	return 0;
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bats
+# Inputs the fuzz campaigns (tests/fuzz) found to crash, hang or leak,
+# given to the real tools: each must now be refused with one message.
+
+load lib
+
+@test "fuzz regression: report refuses a rule with quantifiers nested 17 deep" {
+	# glibc's regcomp took 3 s and 220 MB on it (ASan build), 30 s and
+	# 1.4 GB with 20 '+' signs: a hang.
+	golden report fuzz-nested-quantifiers report --rules-only \
+	    ../fuzz/regress/rules-nested-quantifiers.yaml report/suspects.tsv
+}
+
+@test "fuzz regression: a rule naming itself twice loads without a leak" {
+	# The first name was never freed (LeakSanitizer, fuzz_rules); the
+	# last one counts, as for every other key of a rule.
+	golden report fuzz-duplicate-name report --rules-only \
+	    ../fuzz/regress/rules-duplicate-name.yaml report/suspects.tsv
+}
