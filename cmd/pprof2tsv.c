@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "err.h"
 #include "legacy.h"
 #include "outfile.h"
+#include "pattern.h"
 #include "pprof.h"
 #include "prof.h"
 #include "rows.h"
@@ -101,16 +101,16 @@ parse_bytes(const char *s)
 	return (size_t)(v << shift);
 }
 
-static void
-compile(regex_t *re, const char *s, const char *opt)
+static struct pattern *
+compile(struct pattern *old, const char *s, const char *opt)
 {
-	char msg[256];
-	int rc;
+	struct pattern *re;
+	char msg[128];
 
-	if ((rc = regcomp(re, s, REG_EXTENDED | REG_NOSUB)) != 0) {
-		regerror(rc, re, msg, sizeof(msg));
+	pattern_free(old);
+	if ((re = pattern_new(s, msg, sizeof(msg))) == NULL)
 		err_usage("%s: bad regular expression '%s': %s", opt, s, msg);
-	}
+	return re;
 }
 
 /* Split a comma-separated list of column names. */
@@ -270,7 +270,7 @@ main(int argc, char *argv[])
 	struct pprof_input in;
 	struct current cur;
 	struct prof p;
-	regex_t focus, ignore;
+	struct pattern *focus = NULL, *ignore = NULL;
 	const char *output = NULL, *name;
 	char *values = NULL, **valuev = NULL, *eq, err[512];
 	size_t max_bytes = PPROF_MAX_BYTES_DEFAULT, i;
@@ -292,19 +292,14 @@ main(int argc, char *argv[])
 			err_version();
 			return EXIT_OK;
 		case OPT_FOCUS:
-			if (o.focus != NULL)
-				regfree(&focus);
-			compile(&focus, optarg, "--focus");
-			o.focus = &focus;
+			o.focus = focus = compile(focus, optarg, "--focus");
 			break;
 		case OPT_FOLDED:
 			o.folded = 1;
 			break;
 		case OPT_IGNORE:
-			if (o.ignore != NULL)
-				regfree(&ignore);
-			compile(&ignore, optarg, "--ignore");
-			o.ignore = &ignore;
+			o.ignore = ignore = compile(ignore, optarg,
+			    "--ignore");
 			break;
 		case OPT_LINES:
 			o.lines = 1;
@@ -327,7 +322,8 @@ main(int argc, char *argv[])
 			tf = xreallocarray(tf, o.ntagfocus + 1, sizeof(*tf));
 			*eq = '\0';
 			tf[o.ntagfocus].key = optarg;
-			compile(&tf[o.ntagfocus].re, eq + 1, "--tagfocus");
+			tf[o.ntagfocus].re = compile(NULL, eq + 1,
+			    "--tagfocus");
 			o.ntagfocus++;
 			o.tagfocus = tf;
 			break;
@@ -387,12 +383,10 @@ main(int argc, char *argv[])
 	arena_free(a);
 	if (outfile_commit(of) == -1)
 		err_die(EXIT_DATA, "cannot write the output");
-	if (o.focus != NULL)
-		regfree(&focus);
-	if (o.ignore != NULL)
-		regfree(&ignore);
+	pattern_free(focus);
+	pattern_free(ignore);
 	for (i = 0; i < o.ntagfocus; i++)
-		regfree(&tf[i].re);
+		pattern_free(tf[i].re);
 	free(tf);
 	free(valuev);
 	return EXIT_OK;

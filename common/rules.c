@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <yaml.h>
 
 #include "err.h"
+#include "pattern.h"
 #include "rules.h"
 #include "xmalloc.h"
 
@@ -27,7 +27,7 @@ static const char *const matcher_key[M_NKINDS] = {
 struct rule {
 	struct rules_info info;
 	int		 entry;
-	regex_t		*re[M_NKINDS];
+	struct pattern	**re[M_NKINDS];
 	size_t		 nre[M_NKINDS];
 };
 
@@ -53,7 +53,7 @@ rule_clear(struct rule *r)
 	free(r->info.fix);
 	for (k = 0; k < M_NKINDS; k++) {
 		for (j = 0; j < r->nre[k]; j++)
-			regfree(&r->re[k][j]);
+			pattern_free(r->re[k][j]);
 		free(r->re[k]);
 	}
 }
@@ -100,12 +100,11 @@ add_regex(const struct loader *l, yaml_node_t *n, struct rule *r, int k)
 {
 	const char *pat = scalar(l, n, matcher_key[k]);
 	char buf[128], msg[256];
-	int e;
 
-	r->re[k] = xreallocarray(r->re[k], r->nre[k] + 1, sizeof(regex_t));
-	if ((e = regcomp(&r->re[k][r->nre[k]], pat, REG_EXTENDED | REG_NOSUB))
-	    != 0) {
-		regerror(e, &r->re[k][r->nre[k]], buf, sizeof(buf));
+	r->re[k] = xreallocarray(r->re[k], r->nre[k] + 1,
+	    sizeof(struct pattern *));
+	if ((r->re[k][r->nre[k]] = pattern_new(pat, buf, sizeof(buf))) ==
+	    NULL) {
 		snprintf(msg, sizeof(msg), "rule '%s': bad regular expression "
 		    "'%.60s': %s", r->info.name != NULL ? r->info.name : "?",
 		    pat, buf);
@@ -314,14 +313,14 @@ rules_info(const struct rules *rs, size_t i)
 }
 
 static const char *
-any_match(const regex_t *re, size_t nre, const char *const *s, size_t ns,
-    size_t *which)
+any_match(struct pattern *const *re, size_t nre, const char *const *s,
+    size_t ns, size_t *which)
 {
 	size_t i, j;
 
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < nre; j++)
-			if (regexec(&re[j], s[i], 0, NULL, 0) == 0) {
+			if (pattern_find(re[j], s[i])) {
 				if (which != NULL)
 					*which = i;
 				return s[i];
