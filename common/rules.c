@@ -212,6 +212,8 @@ load_parser(struct rules *rs, const char *path, yaml_parser_t *parser)
 
 	l.path = path;
 	if (!yaml_parser_load(parser, &l.doc)) {
+		if (parser->error == YAML_MEMORY_ERROR)
+			err_die(EXIT_DATA, "%s: out of memory", path);
 		err_die(EXIT_DATA, "%s:%lu: %s", path,
 		    (unsigned long)parser->problem_mark.line + 1,
 		    parser->problem != NULL ? parser->problem : "bad YAML");
