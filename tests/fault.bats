@@ -5,15 +5,6 @@
 
 load lib
 
-SHIM="$top_builddir/tests/fault/faultinject.so"
-
-need_shim() {
-	[ -f "$SHIM" ] || skip "tests/fault/faultinject.so not built"
-	[ -z "${LEAKATLAS_VALGRIND:-}" ] || skip "the shim's malloc under valgrind"
-	! grep -q __asan_init "$top_builddir/report" ||
-	    skip "AddressSanitizer build: LD_PRELOAD of malloc conflicts"
-}
-
 @test "report: a source file without the site's line is named, not shown" {
 	golden fault source-short report -n 2 \
 	    --source-root report/src-short report/suspects.tsv
