@@ -358,6 +358,8 @@ repeat(struct comp *c, int at, int min, int max)
 	int len = c->ncode - at, copies, i;
 	struct inst *frag;
 
+	if (len == 0)
+		return 0;	/* nothing repeated is still nothing */
 	copies = min + (max == -1 ? 1 : max - min);
 	if ((long)copies * (len + 2) > MAX_CODE - c->ncode)
 		return fail(c, "pattern too big");
