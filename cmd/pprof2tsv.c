@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "legacy.h"
 #include "caps.h"
 #include "outfile.h"
+#include "pattern.h"
 #include "pprof.h"
 #include "prof.h"
 #include "rows.h"
@@ -82,16 +82,16 @@ usage(void)
 "1024^2, 1024^3).\n", err_prog());
 }
 
-static void
-compile(regex_t *re, const char *s, const char *opt)
+static struct pattern *
+compile(struct pattern *old, const char *s, const char *opt)
 {
-	char msg[256];
-	int rc;
+	struct pattern *re;
+	char msg[128];
 
-	if ((rc = regcomp(re, s, REG_EXTENDED | REG_NOSUB)) != 0) {
-		regerror(rc, re, msg, sizeof(msg));
+	pattern_free(old);
+	if ((re = pattern_new(s, msg, sizeof(msg))) == NULL)
 		err_usage("%s: bad regular expression '%s': %s", opt, s, msg);
-	}
+	return re;
 }
 
 /* Split a comma-separated list of column names. */
@@ -253,7 +253,7 @@ main(int argc, char *argv[])
 	struct current cur;
 	struct caps lim;
 	struct prof p;
-	regex_t focus, ignore;
+	struct pattern *focus = NULL, *ignore = NULL;
 	const char *output = NULL, *name;
 	char *values = NULL, **valuev = NULL, *eq, err[512];
 	size_t i;
@@ -276,19 +276,14 @@ main(int argc, char *argv[])
 			err_version();
 			return EXIT_OK;
 		case OPT_FOCUS:
-			if (o.focus != NULL)
-				regfree(&focus);
-			compile(&focus, optarg, "--focus");
-			o.focus = &focus;
+			o.focus = focus = compile(focus, optarg, "--focus");
 			break;
 		case OPT_FOLDED:
 			o.folded = 1;
 			break;
 		case OPT_IGNORE:
-			if (o.ignore != NULL)
-				regfree(&ignore);
-			compile(&ignore, optarg, "--ignore");
-			o.ignore = &ignore;
+			o.ignore = ignore = compile(ignore, optarg,
+			    "--ignore");
 			break;
 		case OPT_LINES:
 			o.lines = 1;
@@ -308,7 +303,8 @@ main(int argc, char *argv[])
 			tf = xreallocarray(tf, o.ntagfocus + 1, sizeof(*tf));
 			*eq = '\0';
 			tf[o.ntagfocus].key = optarg;
-			compile(&tf[o.ntagfocus].re, eq + 1, "--tagfocus");
+			tf[o.ntagfocus].re = compile(NULL, eq + 1,
+			    "--tagfocus");
 			o.ntagfocus++;
 			o.tagfocus = tf;
 			break;
@@ -372,12 +368,10 @@ main(int argc, char *argv[])
 	arena_free(a);
 	if (outfile_commit(of) == -1)
 		err_die(EXIT_DATA, "cannot write the output");
-	if (o.focus != NULL)
-		regfree(&focus);
-	if (o.ignore != NULL)
-		regfree(&ignore);
+	pattern_free(focus);
+	pattern_free(ignore);
 	for (i = 0; i < o.ntagfocus; i++)
-		regfree(&tf[i].re);
+		pattern_free(tf[i].re);
 	free(tf);
 	free(valuev);
 	return EXIT_OK;

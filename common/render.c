@@ -551,7 +551,10 @@ text_suspect(const struct report *r, const struct rules *rules,
 		text_line(fp, 4, line);
 	}
 	if (s->src_path != NULL) {
-		snprintf(line, sizeof(line), "source    %s", s->src_path);
+		snprintf(line, sizeof(line), "source    %s%s%s%s", s->src_path,
+		    s->src_note != NULL ? " (not shown: " : "",
+		    s->src_note != NULL ? s->src_note : "",
+		    s->src_note != NULL ? ")" : "");
 		text_line(fp, 4, line);
 		for (i = 0; i < s->nsrc; i++) {
 			int no = s->src_first + (int)i;
@@ -705,6 +708,10 @@ md_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 	if (s->src_path != NULL) {
 		fprintf(fp, "\nSource ");
 		md_code(fp, s->src_path);
+	}
+	if (s->src_path != NULL && s->src_note != NULL)
+		fprintf(fp, " (not shown: %s)\n", s->src_note);
+	else if (s->src_path != NULL) {
 		fprintf(fp, ":\n\n```go\n");
 		for (i = 0; i < s->nsrc; i++) {
 			int no = s->src_first + (int)i;
@@ -961,7 +968,14 @@ html_suspect(const struct rules *rules, const struct suspect *s, FILE *fp)
 	if (s->src_path != NULL) {
 		fprintf(fp, "<p>Source <code>");
 		report_html_escape(fp, s->src_path);
-		fprintf(fp, "</code></p>\n<pre>");
+		fprintf(fp, "</code>");
+	}
+	if (s->src_path != NULL && s->src_note != NULL) {
+		fprintf(fp, " (not shown: ");
+		report_html_escape(fp, s->src_note);
+		fprintf(fp, ")</p>\n");
+	} else if (s->src_path != NULL) {
+		fprintf(fp, "</p>\n<pre>");
 		for (i = 0; i < s->nsrc; i++) {
 			int no = s->src_first + (int)i;
 

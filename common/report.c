@@ -69,6 +69,7 @@ report_free(struct report *r)
 		free(s->site_func);
 		free(s->site_file);
 		free(s->src_path);
+		free(s->src_note);
 		free_lines(s->src, s->nsrc);
 		free_lines(s->esc, s->nesc);
 	}
@@ -613,7 +614,7 @@ report_analyse(struct report *r, const struct rules *rules)
 	struct source_func body;
 	struct rules_input in;
 	struct strmap *own, *rel;
-	char **fv, **rv;
+	char **fv, **rv, why[128];
 	size_t i, nshow;
 
 	nshow = r->top == 0 || r->top > r->n ? r->n : r->top;
@@ -638,7 +639,9 @@ report_analyse(struct report *r, const struct rules *rules)
 		if (tree != NULL && s->site_file != NULL && s->site_line > 0 &&
 		    (s->src_path = source_tree_find(tree, s->site_file)) !=
 		    NULL) {
-			source_load(s->src_path, s->site_line, &body);
+			if (source_load(s->src_path, s->site_line, &body, why,
+			    sizeof(why)) == -1)
+				s->src_note = xstrdup(why);
 			s->src = body.excerpt;
 			s->nsrc = body.nexcerpt;
 			s->src_first = body.excerpt_first;

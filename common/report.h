@@ -43,6 +43,7 @@ struct suspect {
 	size_t		 nmatch;
 
 	char		*src_path;	/* found under --source-root */
+	char		*src_note;	/* why src is empty, or NULL */
 	char	       **src;		/* lines around the site */
 	int		 src_first;	/* number of src[0] */
 	size_t		 nsrc;

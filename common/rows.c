@@ -11,6 +11,7 @@
 #include "err.h"
 #include "frames.h"
 #include "hash.h"
+#include "pattern.h"
 #include "prof.h"
 #include "rows.h"
 #include "strmap.h"
@@ -528,12 +529,13 @@ site_text(struct rows *r, const struct prof_frame *f, size_t *len)
 }
 
 static int
-frame_matches(struct rows *r, const regex_t *re, const struct prof_frame *f)
+frame_matches(struct rows *r, const struct pattern *re,
+    const struct prof_frame *f)
 {
 	r->tmp.len = 0;
 	frame_text(&r->tmp, f, r->o.lines);
 	sb_addc(&r->tmp, '\0');
-	return regexec(re, r->tmp.b, 0, NULL, 0) == 0;
+	return pattern_find(re, r->tmp.b);
 }
 
 /* Build lt, zeroed, for loc. */
@@ -686,8 +688,7 @@ tagfocus_keep(struct rows *r, size_t nlabs)
 		hit = 0;
 		for (i = 0; i < nlabs && !hit; i++)
 			hit = strcmp(r->lb.b + r->labs[i].key, t->key) == 0 &&
-			    regexec(&t->re, r->lb.b + r->labs[i].val, 0, NULL,
-			    0) == 0;
+			    pattern_find(t->re, r->lb.b + r->labs[i].val);
 		if (!hit)
 			return 0;
 	}

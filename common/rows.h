@@ -8,27 +8,27 @@
 #ifndef LEAKATLAS_ROWS_H
 #define LEAKATLAS_ROWS_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "prof.h"
 
+struct pattern;
 struct tsv_writer;
 struct rows;
 
 struct rows_tagfocus {
 	const char	*key;
-	regex_t		 re;
+	struct pattern	*re;
 };
 
 struct rows_opts {
 	int		 lines;		/* frames as "func (file:line)" */
 	int		 folded;
 	const char	*sample_index;	/* folded: value to sum, or NULL */
-	const regex_t	*focus;		/* keep samples with a matching frame */
-	const regex_t	*ignore;	/* drop samples with a matching frame */
+	const struct pattern *focus;		/* keep samples with a matching frame */
+	const struct pattern *ignore;	/* drop samples with a matching frame */
 	const struct rows_tagfocus *tagfocus;
 	size_t		 ntagfocus;
 	char *const	*values;	/* chosen value columns, or NULL */

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <yaml.h>
 
 #include "err.h"
+#include "pattern.h"
 #include "rules.h"
 #include "xmalloc.h"
 
@@ -27,7 +27,7 @@ static const char *const matcher_key[M_NKINDS] = {
 struct rule {
 	struct rules_info info;
 	int		 entry;
-	regex_t		*re[M_NKINDS];
+	struct pattern	**re[M_NKINDS];
 	size_t		 nre[M_NKINDS];
 };
 
@@ -53,7 +53,7 @@ rule_clear(struct rule *r)
 	free(r->info.fix);
 	for (k = 0; k < M_NKINDS; k++) {
 		for (j = 0; j < r->nre[k]; j++)
-			regfree(&r->re[k][j]);
+			pattern_free(r->re[k][j]);
 		free(r->re[k]);
 	}
 }
@@ -95,108 +95,16 @@ scalar(const struct loader *l, yaml_node_t *n, const char *key)
 	return (const char *)n->data.scalar.value;
 }
 
-/*
- * How deep quantifiers nest in an extended regular expression: 1 for
- * "a+", 2 for "(a+)*" or "a+?", and so on.  glibc's regcomp takes time and
- * memory exponential in that depth ("a" and 20 '+' signs: 30 s, 1.4 GB),
- * so a rule file must not be able to ask for it.  -1 when groups nest
- * deeper than RE_MAX_GROUPS (also refused).
- */
-#define RE_MAX_NESTING	3
-#define RE_MAX_GROUPS	32
-
-static int
-re_nesting(const char *p)
-{
-	int stack[RE_MAX_GROUPS], top = 0, cur = 0, last = -1, max = 0;
-
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '\\':
-			if (p[1] != '\0')
-				p++;
-			last = 0;
-			break;
-		case '[':
-			/* A bracket expression: ']' first is a member. */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			for (; *p != '\0' && *p != ']'; p++)
-				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
-				    p[1] == '=')) {
-					const char *q = strchr(p + 2, p[1]);
-
-					while (q != NULL && q[1] != ']')
-						q = strchr(q + 1, p[1]);
-					if (q == NULL)
-						return max;	/* regcomp says */
-					p = q + 1;
-				}
-			if (*p == '\0')
-				return max;
-			last = 0;
-			break;
-		case '(':
-			if (top == RE_MAX_GROUPS)
-				return -1;
-			stack[top++] = cur;
-			cur = 0;
-			last = -1;
-			break;
-		case ')':
-			last = cur;
-			if (top > 0 && stack[--top] > cur)
-				cur = stack[top];
-			break;
-		case '|':
-			last = -1;
-			break;
-		case '{':
-			while (p[1] != '\0' && p[1] != '}')
-				p++;
-			if (p[1] == '}')
-				p++;
-			/* FALLTHROUGH */
-		case '*':
-		case '+':
-		case '?':
-			if (last >= 0) {
-				last++;
-				if (last > cur)
-					cur = last;
-				if (last > max)
-					max = last;
-			}
-			break;
-		default:
-			last = 0;
-			break;
-		}
-	}
-	return max;
-}
-
 static void
 add_regex(const struct loader *l, yaml_node_t *n, struct rule *r, int k)
 {
 	const char *pat = scalar(l, n, matcher_key[k]);
 	char buf[128], msg[256];
-	int e, depth;
 
-	if ((depth = re_nesting(pat)) == -1 || depth > RE_MAX_NESTING) {
-		snprintf(msg, sizeof(msg), "rule '%s': regular expression "
-		    "'%.60s': %s", r->info.name != NULL ? r->info.name : "?",
-		    pat, depth == -1 ? "groups nested more than 32 deep" :
-		    "quantifiers nested more than 3 deep");
-		load_die(l, n, msg);
-	}
-	r->re[k] = xreallocarray(r->re[k], r->nre[k] + 1, sizeof(regex_t));
-	if ((e = regcomp(&r->re[k][r->nre[k]], pat, REG_EXTENDED | REG_NOSUB))
-	    != 0) {
-		regerror(e, &r->re[k][r->nre[k]], buf, sizeof(buf));
+	r->re[k] = xreallocarray(r->re[k], r->nre[k] + 1,
+	    sizeof(struct pattern *));
+	if ((r->re[k][r->nre[k]] = pattern_new(pat, buf, sizeof(buf))) ==
+	    NULL) {
 		snprintf(msg, sizeof(msg), "rule '%s': bad regular expression "
 		    "'%.60s': %s", r->info.name != NULL ? r->info.name : "?",
 		    pat, buf);
@@ -307,6 +215,8 @@ load_parser(struct rules *rs, const char *path, yaml_parser_t *parser)
 
 	l.path = path;
 	if (!yaml_parser_load(parser, &l.doc)) {
+		if (parser->error == YAML_MEMORY_ERROR)
+			err_die(EXIT_DATA, "%s: out of memory", path);
 		err_die(EXIT_DATA, "%s:%lu: %s", path,
 		    (unsigned long)parser->problem_mark.line + 1,
 		    parser->problem != NULL ? parser->problem : "bad YAML");
@@ -408,14 +318,14 @@ rules_info(const struct rules *rs, size_t i)
 }
 
 static const char *
-any_match(const regex_t *re, size_t nre, const char *const *s, size_t ns,
-    size_t *which)
+any_match(struct pattern *const *re, size_t nre, const char *const *s,
+    size_t ns, size_t *which)
 {
 	size_t i, j;
 
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < nre; j++)
-			if (regexec(&re[j], s[i], 0, NULL, 0) == 0) {
+			if (pattern_find(re[j], s[i])) {
 				if (which != NULL)
 					*which = i;
 				return s[i];

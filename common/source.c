@@ -29,8 +29,21 @@ push(char ***v, size_t *n, char *s)
 }
 
 /*
+ * Is errno about the file itself (gone, not allowed, not a file), so that
+ * the report can go on without it and say so?  Anything else (out of
+ * memory or file descriptors, an I/O error) is fatal.
+ */
+static int
+file_unusable(int e)
+{
+	return e == ENOENT || e == EACCES || e == EPERM || e == ENOTDIR ||
+	    e == EISDIR || e == ELOOP || e == ENAMETOOLONG || e == ENXIO;
+}
+
+/*
  * Every regular file under root, found with an explicit queue of folders
- * (no recursion); symbolic links are not followed.
+ * (no recursion); symbolic links are not followed.  A folder below root
+ * that cannot be listed is skipped with a warning.
  */
 struct source_tree *
 source_tree_new(const char *root)
@@ -49,13 +62,24 @@ source_tree_new(const char *root)
 	push(&dirs, &ndirs, xstrdup(root));
 	while (next < ndirs && t->n < MAX_FILES) {
 		dir = dirs[next++];
-		if ((d = opendir(dir)) == NULL)
+		if ((d = opendir(dir)) == NULL) {
+			if (next == 1 || !file_unusable(errno))
+				err_die(EXIT_DATA, "%s: %s", dir,
+				    strerror(errno));
+			err_warn("%s: %s (skipped)", dir, strerror(errno));
 			continue;
-		while ((de = readdir(d)) != NULL && t->n < MAX_FILES) {
+		}
+		for (;;) {
+			errno = 0;
+			if (t->n >= MAX_FILES || (de = readdir(d)) == NULL)
+				break;
 			if (de->d_name[0] == '.')
 				continue;
 			xasprintf(&p, "%s/%s", dir, de->d_name);
 			if (lstat(p, &st) == -1) {
+				if (!file_unusable(errno))
+					err_die(EXIT_DATA, "%s: %s", p,
+					    strerror(errno));
 				free(p);
 				continue;
 			}
@@ -66,6 +90,8 @@ source_tree_new(const char *root)
 			else
 				free(p);
 		}
+		if (errno != 0)
+			err_die(EXIT_DATA, "%s: %s", dir, strerror(errno));
 		closedir(d);
 	}
 	for (next = 0; next < ndirs; next++)
@@ -196,11 +222,13 @@ source_func_free(struct source_func *f)
  * Read path and fill f for the site at line: the enclosing top-level
  * function ("func" at the start of a line down to the "}" that starts a
  * line) as code, and as excerpt the whole function when it is short, else
- * SOURCE_CONTEXT lines either side.  Returns -1 when the file cannot be
- * read or has no such line.
+ * SOURCE_CONTEXT lines either side.  Returns -1 with the reason in why
+ * when the file is not there or not readable or has no such line; dies on
+ * a read error or when out of memory or file descriptors.
  */
 int
-source_load(const char *path, int line, struct source_func *f)
+source_load(const char *path, int line, struct source_func *f, char *why,
+    size_t whysize)
 {
 	FILE *fp;
 	char **lines = NULL, *buf = NULL;
@@ -209,21 +237,31 @@ source_load(const char *path, int line, struct source_func *f)
 	int found_lo = 0, found_hi = 0;
 
 	memset(f, 0, sizeof(*f));
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	while (n < MAX_LINES && (len = getline(&buf, &cap, fp)) != -1) {
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (!file_unusable(errno))
+			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		return err_set(why, whysize, "%s", strerror(errno));
+	}
+	for (;;) {
+		errno = 0;
+		if (n >= MAX_LINES || (len = getline(&buf, &cap, fp)) == -1)
+			break;
 		while (len > 0 && (buf[len - 1] == '\n' ||
 		    buf[len - 1] == '\r'))
 			buf[--len] = '\0';
 		push(&lines, &n, xstrdup(buf));
 	}
+	/* getline also stops on ENOMEM, without setting the error flag. */
+	if (n < MAX_LINES && (ferror(fp) || !feof(fp)))
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno != 0 ?
+		    errno : EIO));
 	free(buf);
 	fclose(fp);
 	if (line < 1 || (size_t)line > n) {
 		for (i = 0; i < n; i++)
 			free(lines[i]);
 		free(lines);
-		return -1;
+		return err_set(why, whysize, "it has no line %d", line);
 	}
 	i = (size_t)line - 1;
 	for (flo = i; flo + MAX_FUNC > i; flo--) {

@@ -26,7 +26,8 @@ struct source_func {
 struct source_tree *source_tree_new(const char *);
 void		 source_tree_free(struct source_tree *);
 char		*source_tree_find(const struct source_tree *, const char *);
-int		 source_load(const char *, int, struct source_func *);
+int		 source_load(const char *, int, struct source_func *, char *,
+		    size_t);
 void		 source_func_free(struct source_func *);
 int		 source_same_line(const char *, const char *, int);
 size_t		 source_suffix_parts(const char *, const char *);

@@ -6,17 +6,8 @@
 load lib
 
 TSVCAT="$top_builddir/tests/tools/tsvcat"
-SHIM="$top_builddir/tests/fault/faultinject.so"
 HEAP="$DATA/two-leaks/heap-0030.pb.gz"
 REGRESS="$top_srcdir/tests/fuzz/regress"
-
-# The fault shim, unless it is not built or the tools use ASan's malloc.
-need_shim() {
-	[ -f "$SHIM" ] || skip "tests/fault/faultinject.so not built"
-	[ -z "${LEAKATLAS_VALGRIND:-}" ] || skip "the shim's malloc under valgrind"
-	! grep -q __asan_init "$top_builddir/pprof2tsv" ||
-	    skip "AddressSanitizer build: LD_PRELOAD of malloc conflicts"
-}
 
 # Nothing left in the folder but what was there before.
 only() {

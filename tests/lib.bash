@@ -33,3 +33,13 @@ golden() {
 		return 1
 	}
 }
+
+# The fault-injection shim (tests/fault/): need_shim skips the test unless
+# it is built and can replace malloc (not under ASan, not under valgrind).
+SHIM="${top_builddir:-.}/tests/fault/faultinject.so"
+need_shim() {
+	[ -f "$SHIM" ] || skip "tests/fault/faultinject.so not built"
+	[ -z "${LEAKATLAS_VALGRIND:-}" ] || skip "the shim's malloc under valgrind"
+	! grep -q __asan_init "$top_builddir/pprof2tsv" ||
+	    skip "AddressSanitizer build: LD_PRELOAD of malloc conflicts"
+}

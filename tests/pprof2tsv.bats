@@ -312,6 +312,8 @@ stage() {
 # ---- the whole public corpus, when it is there -----------------------
 
 @test "every file of the public corpus: rows or one clean error" {
+	[ -z "${LEAKATLAS_VALGRIND:-}" ] ||
+	    skip "a corpus sweep, not a golden test (make check-valgrind)"
 	corpus=${LEAKATLAS_CORPUS:-/work/shared/corpus}/public
 	[ -f "$corpus/MANIFEST.tsv" ] || skip "no public corpus at $corpus"
 	while IFS='	' read -r path rest; do

@@ -5,7 +5,8 @@
  *
  *   FAULT_CALLS=read,write,open,malloc,realloc,calloc   (default: all)
  *   FAULT_AT=N       the Nth call counted fails (1-based); 0: none fails
- *   FAULT_REPORT=F   write the number of calls counted to F at exit
+ *   FAULT_REPORT=F   append the number of calls counted to F at exit, one
+ *                    line per process (a runner's stages inherit the shim)
  *
  * Only calls of the families in FAULT_CALLS are counted:
  *   read     read, fread, fgets, getdelim, getline (EIO)
@@ -90,7 +91,8 @@ parse_families(const char *s)
 	static const struct { const char *name; int bit; } tab[] = {
 		{ "read", F_READ }, { "write", F_WRITE }, { "open", F_OPEN },
 		{ "fopen", F_OPEN }, { "malloc", F_MALLOC },
-		{ "realloc", F_REALLOC }, { "calloc", F_CALLOC }
+		{ "realloc", F_REALLOC }, { "calloc", F_CALLOC },
+		{ "all", F_ALL }
 	};
 	size_t i, n;
 	int bits = 0;
@@ -133,7 +135,7 @@ fault_fini(void)
 		return;
 	REAL(open);
 	REAL(write);
-	if ((fd = real_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+	if ((fd = real_open(path, O_WRONLY | O_CREAT | O_APPEND, 0644)) == -1)
 		return;
 	n = snprintf(b, sizeof(b), "%lu\n", count);
 	(void)!real_write(fd, b, (size_t)n);

@@ -1,0 +1,3 @@
+package main
+
+// Cut short: the sites are further down.
