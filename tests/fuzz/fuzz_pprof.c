@@ -11,13 +11,13 @@
  */
 #include "config.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "fuzz.h"
+#include "pattern.h"
 #include "pprof.h"
 #include "prof.h"
 #include "rows.h"
@@ -48,25 +48,25 @@ options(struct rows_opts *o, int folded, unsigned v)
 {
 	static char v0[] = "inuse_space", v1[] = "alloc_objects";
 	static char *values[] = { v0, v1 };
-	static regex_t focus, ignore;
-	static struct rows_tagfocus tf = { "bytes", { 0 } };
-	static int compiled;
+	static struct pattern *focus, *ignore;
+	static struct rows_tagfocus tf = { "bytes", NULL };
+	char err[128];
 
-	if (!compiled) {
-		if (regcomp(&focus, "main|leak", REG_EXTENDED | REG_NOSUB) !=
-		    0 || regcomp(&ignore, "^runtime\\.", REG_EXTENDED |
-		    REG_NOSUB) != 0 || regcomp(&tf.re, "^[0-9]+[kMG]?B?$",
-		    REG_EXTENDED | REG_NOSUB) != 0)
+	/* Compiled once, like pprof2tsv's, and kept for the whole run. */
+	if (focus == NULL) {
+		focus = pattern_new("main|leak", err, sizeof(err));
+		ignore = pattern_new("^runtime\\.", err, sizeof(err));
+		tf.re = pattern_new("^[0-9]+[kMG]?B?$", err, sizeof(err));
+		if (focus == NULL || ignore == NULL || tf.re == NULL)
 			abort();
-		compiled = 1;
 	}
 	memset(o, 0, sizeof(*o));
 	o->folded = folded;
 	o->lines = v & 1;
 	if (v & 2)
-		o->focus = &focus;
+		o->focus = focus;
 	if (v & 4)
-		o->ignore = &ignore;
+		o->ignore = ignore;
 	if (v & 8) {
 		o->tagfocus = &tf;
 		o->ntagfocus = 1;
