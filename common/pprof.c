@@ -724,11 +724,13 @@ read_ints(struct scratch *sc, int field, unsigned wt, const unsigned char *b,
 			    sc->maxids - sc->nids : room;
 		sc->ids = grow(sc->ids, &sc->capids, sc->nids + room,
 		    sizeof(*sc->ids));
-		dst = sc->ids + sc->nids;
+		/* No room yet (an empty run, the cap reached): NULL. */
+		dst = sc->ids != NULL ? sc->ids + sc->nids : NULL;
 	} else {
 		sc->vals = grow(sc->vals, &sc->capvals, sc->nvals + room,
 		    sizeof(*sc->vals));
-		dst = (uint64_t *)(void *)(sc->vals + sc->nvals);
+		dst = sc->vals != NULL ?
+		    (uint64_t *)(void *)(sc->vals + sc->nvals) : NULL;
 	}
 	at = *off;
 	stop = wt == 0 ? end : at + (size_t)n;

@@ -19,3 +19,12 @@ load lib
 	golden report fuzz-duplicate-name report --rules-only \
 	    ../fuzz/regress/rules-duplicate-name.yaml report/suspects.tsv
 }
+
+@test "fuzz regression: an empty packed run of values or ids is no undefined behaviour" {
+	# UBSan (fuzz_pprof, CI): an empty packed field left the scratch
+	# array NULL and read_ints added 0 to it.  Both are bad samples.
+	golden pprof2tsv fuzz-empty-packed-1 pprof2tsv \
+	    ../fuzz/regress/pprof-empty-packed-55e00a1f.pb
+	golden pprof2tsv fuzz-empty-packed-2 pprof2tsv \
+	    ../fuzz/regress/pprof-empty-packed-9ee96e43.pb
+}
