@@ -153,12 +153,17 @@ display_name(const char *arg)
 	return strcmp(arg, "-") == 0 ? "stdin" : arg;
 }
 
-/* Report a bad input: "FILE: what", or "FILE:N: what" for line N. */
+/*
+ * Report a bad input: "FILE: what", or "FILE:N: what" for line N.  The
+ * complete rows before the problem are written out first.
+ */
 static _Noreturn void
 die_input(const char *name, const char *err)
 {
 	const char *p = err + 5;
 
+	if (rows != NULL)
+		(void)rows_flush(rows);
 	if (strncmp(err, "line ", 5) == 0 && *p >= '0' && *p <= '9') {
 		while (*p >= '0' && *p <= '9')
 			p++;
@@ -264,6 +269,7 @@ main(int argc, char *argv[])
 	setlocale(LC_CTYPE, "");
 	memset(&o, 0, sizeof(o));
 	caps_init(&lim);
+	xmalloc_reuse();
 	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':

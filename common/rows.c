@@ -25,7 +25,8 @@ struct loctext {
 	size_t		 stacklen;
 	const char	*site;		/* first non-stdlib frame, or NULL */
 	size_t		 sitelen;
-	const char	*leaf;		/* frames[0] written as a site */
+	const char	*leaf;		/* frames[0] written as a site, when
+					   no frame is the site, else "" */
 	size_t		 leaflen;
 	int		 focus;		/* a frame matches --focus */
 	int		 ignore;	/* a frame matches --ignore */
@@ -46,6 +47,7 @@ struct rows {
 	struct tsv_writer *w;
 	struct rows_opts o;
 	int		 started;
+	int		 wrote;		/* a row went to the writer */
 	char		**cols;		/* value columns of the header */
 	size_t		 ncols;
 	size_t		*colidx;	/* this profile's type for each column */
@@ -572,7 +574,8 @@ loctext_fill(struct rows *r, const struct prof_loc *loc, struct loctext *lt)
 		if (r->o.ignore != NULL && !lt->ignore)
 			lt->ignore = frame_matches(r, r->o.ignore, f);
 	}
-	if (loc->nframes > 0)
+	/* The leaf stands for the site only in a sample without one. */
+	if (loc->nframes > 0 && lt->site == NULL)
 		lt->leaf = site_text(r, &loc->frames[0], &lt->leaflen);
 	else
 		lt->leaf = "";
@@ -776,6 +779,7 @@ put_row(struct rows *r, const struct prof_sample *s, const char *prefix,
 		o--;
 	*o++ = '\n';
 	tsv_commit(r->w, (size_t)(o - start));
+	r->wrote = 1;
 }
 
 static int
@@ -905,6 +909,18 @@ fold_cmp(const void *a, const void *b)
  * Write what is pending (folded stacks sorted by stack) and flush; -1 when
  * the output could not be written.
  */
+/*
+ * Before stopping at a bad input: write out the rows so far, complete
+ * ones only, so that what was written does not depend on buffering;
+ * nothing, not even the header, when no row was written (nor when
+ * folded).
+ */
+int
+rows_flush(struct rows *r)
+{
+	return r->o.folded || !r->wrote ? 0 : tsv_flush(r->w);
+}
+
 int
 rows_finish(struct rows *r)
 {

@@ -42,6 +42,7 @@ int		 rows_sample(struct rows *, const struct prof *,
 		    const struct prof_sample *, char *, size_t);
 int		 rows_add(struct rows *, const struct prof *, const char *,
 		    int64_t, char *, size_t);
+int		 rows_flush(struct rows *);
 int		 rows_finish(struct rows *);
 void		 rows_free(struct rows *);
 

@@ -223,6 +223,17 @@ stage() {
 	    pprof2tsv "$f" >/dev/null; echo "exit $?"; done' 2>&1
 }
 
+@test "a bad sample late in a profile: the rows before it, then the error" {
+	golden pprof2tsv many pprof2tsv proto/many.pb.gz
+	golden pprof2tsv bad-late pprof2tsv proto/bad-late.pb.gz
+	# The 200 rows before sample 201, as in the good file.  (When the
+	# first sample is bad, not even the header is written: see the
+	# fuzz-empty-packed goldens.)
+	[ "$(wc -l <"$GOLDEN/pprof2tsv/bad-late.out")" -eq 201 ]
+	head -201 "$GOLDEN/pprof2tsv/many.out" | sed 's/many\.pb/bad-late.pb/' |
+	    cmp - "$GOLDEN/pprof2tsv/bad-late.out"
+}
+
 @test "--max-bytes caps the file and the decompressed size" {
 	golden pprof2tsv max-bytes sh -c '
 	    pprof2tsv --max-bytes 100 proto/packed.pb; echo "exit $?"

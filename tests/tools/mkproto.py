@@ -205,6 +205,17 @@ def main():
     write("empty-gzip.pb.gz", gzip.compress(b"", mtime=0))
     write("empty.pb", b"")
     write("ok.pb.gz", b"ok\n")
+    # 300 samples (sums worked out by go tool pprof, pprof-totals.tsv);
+    # the second file has a bad location id in sample 201: the 200 rows
+    # before it are written, then the error.
+    ids = [9, 42, 77]
+    many = [([ids[i % 3], ids[(i // 3) % 3], 77][:1 + i % 3],
+             [i, 64 * i, 64 * i], [("bytes", 64 + i % 7, None)])
+            for i in range(300)]
+    write("many.pb.gz", gzip.compress(common(samples=many), mtime=0))
+    late = list(many)
+    late[200] = ([9, 99], [1, 1, 1], [])
+    write("bad-late.pb.gz", gzip.compress(common(samples=late), mtime=0))
     # One past the default caps of common/caps.h: a goroutine sample of
     # 16385 frames (--max-depth 16384), one of 1025 labels (--max-labels
     # 1024).  One location and one function, repeated.

@@ -12,7 +12,7 @@
 
 static int tap_n, tap_failed;
 
-static void
+static inline void
 ok(int cond, const char *name)
 {
 	tap_n++;
@@ -21,7 +21,7 @@ ok(int cond, const char *name)
 	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, name);
 }
 
-static void
+static inline void
 is_int(long long got, long long want, const char *name)
 {
 	ok(got == want, name);
@@ -29,7 +29,7 @@ is_int(long long got, long long want, const char *name)
 		printf("#   got %lld, want %lld\n", got, want);
 }
 
-static void
+static inline void
 is_str(const char *got, const char *want, const char *name)
 {
 	int c = got != NULL && strcmp(got, want) == 0;
@@ -40,7 +40,7 @@ is_str(const char *got, const char *want, const char *name)
 }
 
 /* Equal within an absolute tolerance. */
-static void
+static inline void
 is_double(double got, double want, double tol, const char *name)
 {
 	int c = fabs(got - want) <= tol || (isnan(got) && isnan(want));
@@ -51,7 +51,7 @@ is_double(double got, double want, double tol, const char *name)
 		    tol);
 }
 
-static int
+static inline int
 done_testing(void)
 {
 	printf("1..%d\n", tap_n);
