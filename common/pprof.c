@@ -46,7 +46,7 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 	cap = hint > 0 && hint < max ? hint + 1 : READ_CHUNK;
 	if (cap > max)
 		cap = max + 1;
-	buf = xmalloc(cap);
+	buf = xmalloc_prefault(cap);
 	for (;;) {
 		if (len == cap) {
 			if (cap > max) {
