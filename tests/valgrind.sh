@@ -10,7 +10,8 @@
 #   tests/valgrind.sh [SUITE...]    (default: $SUITES, every test)
 #
 # Needs top_srcdir, top_builddir, BATS, PROGRAMS (the programs to wrap)
-# and SUITES; `make check-valgrind` sets them.
+# and SUITES; `make check-valgrind` sets them.  The suites run
+# $VALGRIND_JOBS at a time (default: the number of processors).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}" "${PROGRAMS:?}"
 : "${BATS:=bats}"
@@ -20,6 +21,39 @@ vlog=$top_builddir/tests/valgrind-log
 VALGRIND="valgrind --error-exitcode=99 --leak-check=full
 --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 --track-fds=no --trace-children=yes -q"
+
+# One suite (the script calls itself so through xargs -P): its failures
+# and a summary line, printed in one piece when it ends; exit 1 when it
+# failed.
+if [ "${1:-}" = --one ]; then
+	t=$2
+	out=$vlog/suite.$(echo "$t" | tr / _).out
+	start=$(date +%s)
+	case $t in
+	*.bats)
+		PATH="$vbin:$top_builddir:$PATH" LC_ALL=C TZ=UTC \
+		    top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
+		    LEAKATLAS_DATADIR="$top_srcdir" LEAKATLAS_VALGRIND=1 \
+		    "$BATS" "$top_srcdir/$t" >"$out" 2>&1
+		st=$?
+		report=$(grep -v '^ok ' "$out" | grep -v '^1\.\.')
+		;;
+	*)
+		# shellcheck disable=SC2086
+		top_srcdir="$top_srcdir" $VALGRIND \
+		    --log-file="$vlog/unit.%p.log" "$top_builddir/$t" \
+		    >"$out" 2>&1
+		st=$?
+		report=$(grep '^not ok' "$out")
+		;;
+	esac
+	rm -f "$out"
+	printf '%s%svalgrind: %s: exit %s, %s s\n' "$report" \
+	    "${report:+
+}" "$t" "$st" "$(($(date +%s) - start))"
+	[ "$st" -eq 0 ]
+	exit
+fi
 
 if ! command -v valgrind >/dev/null; then
 	echo "check-valgrind: valgrind is not installed" >&2
@@ -46,30 +80,10 @@ EOF
 done
 
 status=0
-for t in ${*:-$SUITES}; do
-	start=$(date +%s)
-	case $t in
-	*.bats)
-		PATH="$vbin:$top_builddir:$PATH" LC_ALL=C TZ=UTC \
-		    top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
-		    LEAKATLAS_DATADIR="$top_srcdir" LEAKATLAS_VALGRIND=1 \
-		    "$BATS" "$top_srcdir/$t" >"$vlog/suite.out" 2>&1
-		st=$?
-		grep -v '^ok ' "$vlog/suite.out" | grep -v '^1\.\.'
-		;;
-	*)
-		# shellcheck disable=SC2086
-		top_srcdir="$top_srcdir" $VALGRIND \
-		    --log-file="$vlog/unit.%p.log" "$top_builddir/$t" \
-		    >"$vlog/suite.out" 2>&1
-		st=$?
-		grep '^not ok' "$vlog/suite.out"
-		;;
-	esac
-	echo "valgrind: $t: exit $st, $(($(date +%s) - start)) s"
-	[ "$st" -eq 0 ] || status=1
-done
-rm -f "$vlog/suite.out"
+jobs=${VALGRIND_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+# shellcheck disable=SC2086
+printf '%s\n' ${*:-$SUITES} |
+    xargs -P "$jobs" -n 1 sh "$0" --one || status=1
 for f in "$vlog"/*.log; do
 	[ -s "$f" ] || continue
 	echo "valgrind: errors in $f:"
