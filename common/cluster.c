@@ -855,9 +855,7 @@ cmp_snap(const void *a, const void *b)
 {
 	const struct snap *x = a, *y = b;
 
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return tsv_snapshot_cmp(x->time, x->name, y->time, y->name);
 }
 
 static int

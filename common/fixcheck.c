@@ -152,13 +152,13 @@ add_samples(struct fixcheck *fc, int after, struct tsv_reader *t)
 			tsv_die_cap(t, CAPS_OPT_MAX_SNAPSHOTS,
 			    fc->lim.max_snapshots, "too many snapshots");
 		tm = tsv_get_time(t, ctime);
-		if (tm < tfirst || (tm == tfirst && strcmp(strmap_at(snaps,
-		    i)->key, first) < 0)) {
+		if (first == NULL || tsv_snapshot_cmp(tm, strmap_at(snaps,
+		    i)->key, tfirst, first) < 0) {
 			tfirst = tm;
 			first = strmap_at(snaps, i)->key;
 		}
-		if (tm > tlast || (tm == tlast && strcmp(strmap_at(snaps,
-		    i)->key, last) > 0)) {
+		if (last == NULL || tsv_snapshot_cmp(tm, strmap_at(snaps,
+		    i)->key, tlast, last) > 0) {
 			tlast = tm;
 			last = strmap_at(snaps, i)->key;
 		}

@@ -257,9 +257,8 @@ snapshot_of(struct rank *k, struct tsv_reader *r)
 static int
 snap_after(const struct rank *k, uint32_t a, uint32_t b)
 {
-	if (k->snap[a].t != k->snap[b].t)
-		return k->snap[a].t > k->snap[b].t;
-	return strcmp(k->snap[a].key, k->snap[b].key) > 0;
+	return tsv_snapshot_cmp(k->snap[a].t, k->snap[a].key, k->snap[b].t,
+	    k->snap[b].key) > 0;
 }
 
 static size_t

@@ -536,6 +536,18 @@ tsv_parse_time(const char *s, int64_t *out)
 	return 0;
 }
 
+/*
+ * The order of snapshots every stage uses: by time, then by name (two
+ * files of one second).  Like strcmp: <0, 0 or >0.
+ */
+int
+tsv_snapshot_cmp(int64_t ta, const char *a, int64_t tb, const char *b)
+{
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	return strcmp(a, b);
+}
+
 struct tsv_writer *
 tsv_writer_new(FILE *fp)
 {

@@ -46,6 +46,8 @@ _Noreturn void	 tsv_die_cap(const struct tsv_reader *, int, size_t,
 int		 tsv_parse_i64(const char *, int64_t *);
 int		 tsv_parse_double(const char *, double *);
 int		 tsv_parse_time(const char *, int64_t *);
+int		 tsv_snapshot_cmp(int64_t, const char *, int64_t,
+		    const char *);
 
 struct tsv_writer *tsv_writer_new(FILE *);
 int		 tsv_writer_free(struct tsv_writer *);
