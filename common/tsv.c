@@ -204,6 +204,12 @@ split(struct tsv_reader *r, char *p, size_t len)
 			case 'n': *out++ = '\n'; break;
 			case 'r': *out++ = '\r'; break;
 			default:
+				/* A byte that cannot be shown, in hex. */
+				if ((unsigned char)*p < 0x20 ||
+				    (unsigned char)*p >= 0x7f)
+					tsv_die(r, "field %zu: invalid escape "
+					    "'\\' before byte 0x%02x", n + 1,
+					    (unsigned char)*p);
 				tsv_die(r, "field %zu: invalid escape '\\%c'",
 				    n + 1, *p);
 			}

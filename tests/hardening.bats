@@ -33,6 +33,17 @@ setup() {
 	[ "$output" = "tsvcat: $BATS_TEST_TMPDIR/long.tsv:3: line too long (limit 10 bytes; raise with --max-line)" ]
 }
 
+@test "TSV: a bad escape is named, a byte that cannot be shown in hex" {
+	printf 'a\tb\n1\tx\\qy\n' >"$BATS_TEST_TMPDIR/q.tsv"
+	run "$TSVCAT" "$BATS_TEST_TMPDIR/q.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "tsvcat: $BATS_TEST_TMPDIR/q.tsv:2: field 2: invalid escape '\\q'" ]
+	printf 'a\tb\n1\tx\\\033[2Jy\n' >"$BATS_TEST_TMPDIR/c.tsv"
+	run "$TSVCAT" "$BATS_TEST_TMPDIR/c.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "tsvcat: $BATS_TEST_TMPDIR/c.tsv:2: field 2: invalid escape '\\' before byte 0x1b" ]
+}
+
 @test "TSV: escapes survive a read and a write" {
 	printf 'a\tb\nx\\\\y\\tz\t\\n\\r\n' >"$BATS_TEST_TMPDIR/esc.tsv"
 	run "$TSVCAT" "$BATS_TEST_TMPDIR/esc.tsv"
