@@ -46,7 +46,8 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 	cap = hint > 0 && hint < max ? hint + 1 : READ_CHUNK;
 	if (cap > max)
 		cap = max + 1;
-	buf = xmalloc_prefault(cap);
+	/* A file's size is known: it will fill the buffer, fault it in. */
+	buf = hint > 0 ? xmalloc_prefault(cap) : xmalloc(cap);
 	for (;;) {
 		if (len == cap) {
 			if (cap > max) {
