@@ -574,9 +574,9 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
  * into the baseline's own noise).  Only pairs of one process count, as for
  * every trend: the jump at a restart inside the tail is no growth (the new
  * process allocated anew what it holds), so a tail flat on both sides of
- * a restart is a plateau.  A tail whose
- * Theil-Sen growth is at least MIN_SNR noise floors is a leak that started
- * late; its confidence is the tail's tau times its snr factor, times
+ * a restart is a plateau.  A tail that rose as a trend must (tau at least
+ * MIN_TAU, Theil-Sen growth at least MIN_SNR noise floors) is a leak that
+ * started late; its confidence is the tail's tau times its snr factor, times
  * m / (m + --min-snapshots) for a tail of m snapshots, so a rise over few
  * snapshots counts for little and one over the whole series (its own
  * verdict) always counts for more.  A tail that did not rise jumped and
@@ -584,12 +584,12 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
  */
 static void
 late_tail(const struct rank *k, const double *x, const double *y, size_t n,
-    const size_t *len, size_t nseg, double med, double fl,
+    const size_t *len, size_t nseg, double *icpt, double med, double fl,
     struct result *res)
 {
 	size_t m, s, o, *tlen, tseg = 0;
 	struct stats_mk mk;
-	double ts, grow = 0;
+	double ts, tn, grow = 0;
 
 	for (m = 0; m < n && y[n - 1 - m] > med + BURST_SNR / 2 * fl; m++)
 		;
@@ -602,12 +602,22 @@ late_tail(const struct rank *k, const double *x, const double *y, size_t n,
 	for (s = 0; s < tseg; s++)
 		tlen[s] = len[nseg - tseg + s];
 	tlen[0] -= (n - m) - o;
+	/*
+	 * Sampling noise grows with the level (n samples vary by about
+	 * sqrt(n)), so a flat tail far above a quiet baseline moves by more
+	 * than the baseline's noise: the tail's own noise about its Theil-Sen
+	 * line counts when it is larger.
+	 */
+	ts = stats_theil_sen_seg(x + n - m, y + n - m, tlen, tseg, icpt);
+	tn = stats_noise_seg(x + n - m, y + n - m, tlen, tseg, ts, icpt);
+	if (!isnan(tn) && tn > fl)
+		fl = tn;
 	res->verdict = "plateau";
-	ts = stats_theil_sen_seg(x + n - m, y + n - m, tlen, tseg, NULL);
 	for (s = 0, o = n - m; !isnan(ts) && s < tseg; o += tlen[s++])
 		grow += ts * (x[o + tlen[s] - 1] - x[o]);
-	if (grow > 0 && (fl > 0 ? grow >= MIN_SNR * fl : 1)) {
-		stats_mann_kendall_seg(y + n - m, tlen, tseg, &mk);
+	stats_mann_kendall_seg(y + n - m, tlen, tseg, &mk);
+	if (grow > 0 && (fl > 0 ? grow >= MIN_SNR * fl : 1) &&
+	    mk.tau >= MIN_TAU) {
 		res->verdict = "leak";
 		res->conf = (mk.tau > 0 ? mk.tau : 0) * (fl > 0 ?
 		    clamp01((grow / fl - 1) / MIN_SNR) : 1) *
@@ -701,7 +711,8 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 		for (i = n; i > 0 && y[i - 1] > med + exc / 2; i--)
 			;
 		if (i > 0 && n - i == high)
-			late_tail(k, x, y, n, len, nseg, med, fl, res);
+			late_tail(k, x, y, n, len, nseg, icpt, med, fl,
+			    res);
 		else
 			res->verdict = "burst";
 	} else
