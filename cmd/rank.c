@@ -30,7 +30,7 @@ static const char usage_text[] =
 "  -n, --top N             write only the N best suspects\n"
 "      --min-share F       skip groups below fraction F of the last total\n"
 "      --min-snapshots N   fewer snapshots give verdict insufficient\n"
-"                          (default 4)\n"
+"                          (default 4); also weighs a late leak's rise\n"
 "      --goroutines N      flag a blocking site holding more than N\n"
 "                          goroutines in the last snapshot\n"
 "      --fail-on WHAT      exit 3 when a row written has verdict leak\n"

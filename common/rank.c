@@ -566,6 +566,66 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
 }
 
 /*
+ * An excursion still high at the last snapshot has not come back down: it
+ * is no burst (yet).  Its tail is the run of last snapshots standing more
+ * than BURST_SNR / 2 noise floors fl above the median med (the smallest
+ * half excursion a burst can have, so the run reaches down the rise, not
+ * into the baseline's own noise).  Only pairs of one process count, as for
+ * every trend: the jump at a restart inside the tail is no growth (the new
+ * process allocated anew what it holds), so a tail flat on both sides of
+ * a restart is a plateau.  A tail that rose as a trend must (tau at least
+ * MIN_TAU, Theil-Sen growth at least MIN_SNR noise floors) is a leak that
+ * started late; its confidence is the tail's tau times its snr factor, times
+ * m / (m + --min-snapshots) for a tail of m snapshots, so a rise over few
+ * snapshots counts for little and one over the whole series (its own
+ * verdict) always counts for more.  A tail that did not rise jumped and
+ * stayed: plateau, with the series' confidence.
+ */
+static void
+late_tail(const struct rank *k, const double *x, const double *y, size_t n,
+    const size_t *len, size_t nseg, double *icpt, double med, double fl,
+    struct result *res)
+{
+	size_t m, s, o, *tlen, tseg = 0;
+	struct stats_mk mk;
+	double ts, tn, grow = 0;
+
+	for (m = 0; m < n && y[n - 1 - m] > med + BURST_SNR / 2 * fl; m++)
+		;
+	/* The processes of the tail: the last ones, the first cut short. */
+	for (s = nseg, o = n; s > 0 && o > n - m; s--) {
+		o -= len[s - 1];
+		tseg++;
+	}
+	tlen = xreallocarray(NULL, tseg + 1, sizeof(*tlen));
+	for (s = 0; s < tseg; s++)
+		tlen[s] = len[nseg - tseg + s];
+	tlen[0] -= (n - m) - o;
+	/*
+	 * Sampling noise grows with the level (n samples vary by about
+	 * sqrt(n)), so a flat tail far above a quiet baseline moves by more
+	 * than the baseline's noise: the tail's own noise about its Theil-Sen
+	 * line counts when it is larger.
+	 */
+	ts = stats_theil_sen_seg(x + n - m, y + n - m, tlen, tseg, icpt);
+	tn = stats_noise_seg(x + n - m, y + n - m, tlen, tseg, ts, icpt);
+	if (!isnan(tn) && tn > fl)
+		fl = tn;
+	res->verdict = "plateau";
+	for (s = 0, o = n - m; !isnan(ts) && s < tseg; o += tlen[s++])
+		grow += ts * (x[o + tlen[s] - 1] - x[o]);
+	stats_mann_kendall_seg(y + n - m, tlen, tseg, &mk);
+	if (grow > 0 && (fl > 0 ? grow >= MIN_SNR * fl : 1) &&
+	    mk.tau >= MIN_TAU) {
+		res->verdict = "leak";
+		res->conf = (mk.tau > 0 ? mk.tau : 0) * (fl > 0 ?
+		    clamp01((grow / fl - 1) / MIN_SNR) : 1) *
+		    (double)m / (double)(m + k->opts.min_snapshots);
+	}
+	free(tlen);
+}
+
+/*
  * Analyse one group's series y over times x, cut into nseg processes of
  * len[] snapshots (icpt has room for one number per process): every
  * statistic, the verdict, and the leak confidence (the score before size
@@ -641,11 +701,20 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	else if (res->mk.tau <= -MIN_TAU && res->mk.p <= ALPHA &&
 	    -res->tsgrowth >= MIN_SNR * fl)
 		res->verdict = "shrinking";
-	else if (fl > 0 && exc >= BURST_SNR * fl && high <= n / 3)
-		res->verdict = "burst";
-	else if (fl == 0 && exc > 0 && high <= n / 3)
-		res->verdict = "burst";
-	else
+	else if ((fl > 0 ? exc >= BURST_SNR * fl : exc > 0) && high <= n / 3) {
+		/*
+		 * A burst came back down: the last snapshot is not high, or
+		 * high points came before their last run (the excursion
+		 * recurs, as a periodic batch does).  Else it is still on.
+		 */
+		for (i = n; i > 0 && y[i - 1] > med + exc / 2; i--)
+			;
+		if (i > 0 && n - i == high)
+			late_tail(k, x, y, n, len, nseg, icpt, med, fl,
+			    res);
+		else
+			res->verdict = "burst";
+	} else
 		res->verdict = "steady";
 }
 

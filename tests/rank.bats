@@ -86,6 +86,59 @@ load lib
 	    rank/restart.tsv | rank"
 }
 
+# late.tsv (values in 4096 B samples, 16 snapshots a minute apart): a
+# leak over the whole series, a baseline of 1-2 samples that rises by 4
+# samples a snapshot over the last 4 (late), one that steps to 16-17
+# samples and stays (step), one 16-17 samples high in the middle only
+# (burst), one high in the middle and again at the end (batch), and one
+# that jumps to 60, 72, 64, 76 samples (noisy): its tail's Theil-Sen
+# growth, 11 samples, is 5.6 times the series' noise (8096.97 B, 1.98
+# samples) but 1.8 times its own (residuals 2.5, 5.83, 5.83, 2.5 samples
+# about the line of slope 11/3 and intercept 62.5: 1.4826 x 4.17 = 6.18
+# samples): a plateau, not a leak.
+
+@test "rank: a burst came back down (or recurs); a late step that stays (even noisily) is a plateau" {
+	golden rank late sh -c 'rank rank/late.tsv | cut -f2-4,25'
+}
+
+@test "rank: a late rising tail is a leak, below the long leak" {
+	# late: median 2 samples, noise 7084.85 B (1.73 samples); its tail
+	# (above median + 2 noise) is the last 3 snapshots, 9-13-17 samples,
+	# a Theil-Sen growth of 8 samples = 4.6 noise (>= 3): leak, with
+	# confidence tau 1 x snr factor 1 x 3 / (3 + 4) = 0.428571 and score
+	# 0.428571 x (0.5 + 0.5 x 20480 / 184320) = 0.238095; the long leak
+	# keeps confidence and score 1.
+	golden rank late-leak sh -c \
+	    'rank rank/late.tsv | cut -f1-4,7,10-12,16,19-21,28,29 | head -3'
+}
+
+@test "rank: --min-snapshots weighs a late tail" {
+	# the same tail over 3 snapshots: confidence 3 / (3 + 8) = 0.272727,
+	# score 0.272727 x 0.555556 = 0.151515
+	golden rank late-min-snapshots sh -c \
+	    'rank --min-snapshots 8 rank/late.tsv | sed -n 3p | cut -f2-4'
+}
+
+# late-restart.tsv: 25 snapshots, the process restarts before the 23rd.
+# carry: a baseline of 1-2 samples, then 12, 12 | restart | 16, 16, 16;
+# climb: the same baseline, then 10, 13 | restart | 14, 17, 20.
+
+@test "rank: a late tail across a restart rises only within a process" {
+	# carry: within each process the tail is flat (Theil-Sen 0), the
+	# jump 12 -> 16 at the restart counts for nothing: plateau.  climb:
+	# median 2 samples, noise 6072.73 B; tail 10, 13 | 14, 17, 20 (all
+	# above median + 2 noise), slope 3 samples a minute in each process,
+	# growth 3 x (1 + 2) = 9 samples = 6.07 noise: leak, confidence
+	# tau 1 x 1 x 5 / (5 + 4) = 0.555556, whole-series Theil-Sen 0 so
+	# score 0.555556 x 0.5 = 0.277778.
+	golden rank late-restart rank rank/late-restart.tsv
+}
+
+@test "rank: the same rows without the restart column take the jump for growth" {
+	golden rank late-restart-ignored sh -c \
+	    'cut -f1-10 rank/late-restart.tsv | rank | cut -f2-4'
+}
+
 @test "rank: two-leaks archive, 11 snapshots" {
 	golden rank two-leaks sh -c 'pprof2tsv two-leaks/heap-*.pb.gz | rank'
 }
