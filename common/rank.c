@@ -565,6 +565,18 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
 	return ts * (x[n - 1] - x[n - m]) / fl;
 }
 
+/* The time spanned within processes: the sum of each one's span. */
+static double
+seg_span(const double *x, const size_t *len, size_t nseg)
+{
+	double span = 0;
+	size_t i, o;
+
+	for (i = o = 0; i < nseg; o += len[i++])
+		span += x[o + len[i] - 1] - x[o];
+	return span;
+}
+
 /*
  * An excursion still high at the last snapshot has not come back down: it
  * is no burst (yet).  Its tail is the run of last snapshots standing more
@@ -588,7 +600,7 @@ late_tail(const struct rank *k, const double *x, const double *y, size_t n,
 {
 	size_t m, s, o, *tlen, tseg = 0;
 	struct stats_mk mk;
-	double ts, tn, grow = 0;
+	double ts, tn, grow;
 
 	for (m = 0; m < n && y[n - 1 - m] > med + BURST_SNR / 2 * fl; m++)
 		;
@@ -612,13 +624,12 @@ late_tail(const struct rank *k, const double *x, const double *y, size_t n,
 	if (!isnan(tn) && tn > fl)
 		fl = tn;
 	res->verdict = "plateau";
-	for (s = 0, o = n - m; !isnan(ts) && s < tseg; o += tlen[s++])
-		grow += ts * (x[o + tlen[s] - 1] - x[o]);
+	grow = isnan(ts) ? 0 : ts * seg_span(x + n - m, tlen, tseg);
 	stats_mann_kendall_seg(y + n - m, tlen, tseg, &mk);
 	if (grow > 0 && (fl > 0 ? grow >= MIN_SNR * fl : 1) &&
 	    mk.tau >= MIN_TAU) {
 		res->verdict = "leak";
-		res->conf = (mk.tau > 0 ? mk.tau : 0) * (fl > 0 ?
+		res->conf = mk.tau * (fl > 0 ?
 		    clamp01((grow / fl - 1) / MIN_SNR) : 1) *
 		    (double)m / (double)(m + k->opts.min_snapshots);
 	}
@@ -635,8 +646,8 @@ static void
 analyse(const struct rank *k, const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, double *icpt, struct result *res)
 {
-	double q, fl, med, exc, ft, fs, fp, rs, span = 0, *tmp;
-	size_t i, o, high;
+	double q, fl, med, exc, ft, fs, fp, rs, *tmp;
+	size_t i, high;
 
 	res->first = y[0];
 	res->last = y[n - 1];
@@ -650,9 +661,7 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	res->ts = stats_theil_sen_seg(x, y, len, nseg, icpt);
 	stats_mann_kendall_seg(y, len, nseg, &res->mk);
 	res->plateau = recent_plateau(k, x, y, n, len, nseg);
-	for (i = o = 0; i < nseg; o += len[i++])
-		span += x[o + len[i] - 1] - x[o];
-	res->tsgrowth = isnan(res->ts) ? 0 : res->ts * span;
+	res->tsgrowth = isnan(res->ts) ? 0 : res->ts * seg_span(x, len, nseg);
 	res->noise = stats_noise_seg(x, y, len, nseg, res->ts, icpt);
 	q = stats_quantum(y, n);
 	fl = isnan(res->noise) || res->noise < q ? q : res->noise;
