@@ -906,10 +906,6 @@ fold_cmp(const void *a, const void *b)
 }
 
 /*
- * Write what is pending (folded stacks sorted by stack) and flush; -1 when
- * the output could not be written.
- */
-/*
  * Before stopping at a bad input: write out the rows so far, complete
  * ones only, so that what was written does not depend on buffering;
  * nothing, not even the header, when no row was written (nor when
@@ -921,6 +917,10 @@ rows_flush(struct rows *r)
 	return r->o.folded || !r->wrote ? 0 : tsv_flush(r->w);
 }
 
+/*
+ * Write what is pending (folded stacks sorted by stack) and flush; -1 when
+ * the output could not be written.
+ */
 int
 rows_finish(struct rows *r)
 {

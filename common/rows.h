@@ -27,8 +27,10 @@ struct rows_opts {
 	int		 lines;		/* frames as "func (file:line)" */
 	int		 folded;
 	const char	*sample_index;	/* folded: value to sum, or NULL */
-	const struct pattern *focus;		/* keep samples with a matching frame */
-	const struct pattern *ignore;	/* drop samples with a matching frame */
+	const struct pattern *focus;	/* keep samples with a matching
+					   frame */
+	const struct pattern *ignore;	/* drop samples with a matching
+					   frame */
 	const struct rows_tagfocus *tagfocus;
 	size_t		 ntagfocus;
 	char *const	*values;	/* chosen value columns, or NULL */
