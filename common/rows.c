@@ -314,35 +314,47 @@ rows_type(const struct prof *p, const char *name)
 	return "other";
 }
 
-/* The column names of p's sample types, duplicates numbered _2, _3... */
+/*
+ * The column names of p's sample types, duplicates numbered _2, _3...: each
+ * gets the smallest free number.  Linear in the number of types: a profile
+ * may declare thousands of them, all named alike, and `next` remembers
+ * where the search for a free number of each name stopped.
+ */
 static char **
 type_columns(struct arena *a, const struct prof *p)
 {
 	static const char *const fixed[] = {
 		"snapshot", "time", "type", "labels", "site", "stack"
 	};
+	struct strmap *taken, *next;
+	struct strmap_entry *e;
 	char **names, b[128], c[160];
-	size_t i, j, k;
-	int clash;
+	size_t i, j, k, blen, len;
+	int isnew;
 
 	names = arena_calloc(a, p->ntypes + 1, sizeof(*names));
+	taken = strmap_new();
+	next = strmap_new();
+	for (j = 0; j < sizeof(fixed) / sizeof(fixed[0]); j++)
+		strmap_intern(taken, fixed[j], strlen(fixed[j]), &isnew);
 	for (i = 0; i < p->ntypes; i++) {
-		rows_colname(b, sizeof(b), p->types[i].type);
-		for (k = 1;; k++) {
+		blen = rows_colname(b, sizeof(b), p->types[i].type);
+		e = strmap_at(next, strmap_intern(next, b, blen, &isnew));
+		for (k = isnew ? 1 : (size_t)(uintptr_t)e->value;; k++) {
 			if (k == 1)
-				snprintf(c, sizeof(c), "%s", b);
+				len = (size_t)snprintf(c, sizeof(c), "%s", b);
 			else
-				snprintf(c, sizeof(c), "%s_%zu", b, k);
-			clash = 0;
-			for (j = 0; j < sizeof(fixed) / sizeof(fixed[0]); j++)
-				clash |= strcmp(c, fixed[j]) == 0;
-			for (j = 0; j < i; j++)
-				clash |= strcmp(c, names[j]) == 0;
-			if (!clash)
+				len = (size_t)snprintf(c, sizeof(c), "%s_%zu",
+				    b, k);
+			strmap_intern(taken, c, len, &isnew);
+			if (isnew)
 				break;
 		}
+		e->value = (void *)(uintptr_t)(k + 1);
 		names[i] = arena_strdup(a, c);
 	}
+	strmap_free(next);
+	strmap_free(taken);
 	return names;
 }
 
@@ -408,8 +420,10 @@ static int
 map_columns(struct rows *r, const struct prof *p, char **names, char *err,
     size_t errlen)
 {
+	struct strmap *index;
 	char have[512], want[512];
 	size_t i, j;
+	int isnew;
 
 	if (!r->started) {
 		if (r->o.values != NULL) {
@@ -438,15 +452,18 @@ map_columns(struct rows *r, const struct prof *p, char **names, char *err,
 			    "--values)", have, want);
 		}
 	}
+	index = strmap_new();	/* type_columns made the names distinct */
+	for (j = 0; j < p->ntypes; j++)
+		strmap_intern(index, names[j], strlen(names[j]), &isnew);
 	for (i = 0; i < r->ncols; i++) {
-		for (j = 0; j < p->ntypes; j++)
-			if (strcmp(names[j], r->cols[i]) == 0)
-				break;
-		if (j == p->ntypes)
+		if (!strmap_find(index, r->cols[i], strlen(r->cols[i]), &j)) {
+			strmap_free(index);
 			return err_set(err, errlen, "no sample type %s (the "
 			    "profile has %s)", r->cols[i], have);
+		}
 		r->colidx[i] = j;
 	}
+	strmap_free(index);
 	return 0;
 }
 

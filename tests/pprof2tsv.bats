@@ -255,6 +255,13 @@ stage() {
 	    two-leaks/heap-0001.pb.gz goroutine-chan/goroutine-0001.pb.gz
 }
 
+@test "sample types named alike get distinct columns, each the smallest free number" {
+	golden pprof2tsv alike pprof2tsv proto/types.pb
+	golden pprof2tsv alike-values pprof2tsv --values x_3_2,x,x_2_2 \
+	    proto/types.pb
+	golden pprof2tsv alike-missing pprof2tsv --values x_4 proto/types.pb
+}
+
 # ---- options ---------------------------------------------------------
 
 @test "--lines" {

@@ -216,6 +216,13 @@ def main():
     late = list(many)
     late[200] = ([9, 99], [1, 1, 1], [])
     write("bad-late.pb.gz", gzip.compress(common(samples=late), mtime=0))
+    # Sample types whose column names clash: with each other once
+    # lowercased and cleaned, with a fixed column, with a name that
+    # numbering already gave out (x-3 becomes x_3, taken by the fourth).
+    write("types.pb", profile(
+        [("x", "count"), ("x", "bytes"), ("x_2", "count"), ("X", "count"),
+         ("stack", "count"), ("x-3", "count")],
+        [([77], [1, 2, 3, 4, 5, 6], [])], LOCS, FUNCS, MAPS, time=T0))
     # One past the default caps of common/caps.h: a goroutine sample of
     # 16385 frames (--max-depth 16384), one of 1025 labels (--max-labels
     # 1024).  One location and one function, repeated.
