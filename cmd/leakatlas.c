@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,8 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 done; 3 a stage found something (rank --fail-on leak);\n"
 "otherwise the status of the first stage that failed (128 + signal when\n"
-"killed), 1 for a bad pipeline file or I/O error, 2 for bad usage.\n";
+"killed), 1 for a bad pipeline file or I/O error, 2 for bad usage.  When\n"
+"the reader of its output goes away, leakatlas ends quietly by SIGPIPE.\n";
 
 static const struct option longopts[] = {
 	{ "dry-run",	no_argument,		NULL, 'n' },
@@ -189,6 +191,11 @@ main(int argc, char *argv[])
 		    cmd);
 out:
 	free(sets);
+	if (rc == 128 + SIGPIPE) {
+		/* Our reader went away: end as the last stage did. */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		err_warn("write error on stdout: %s", strerror(errno));
 		rc = EXIT_DATA;

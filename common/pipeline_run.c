@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,15 @@ run_one(const struct pipeline *p, const struct pl_run *r, int first,
 		else
 			xasprintf(&what, "tee to %s",
 			    r->steps[stepof[i]].tee_path);
-		say_failed(p, r, &cmds[i], what, stepof[i] + 1);
+		/*
+		 * The last member killed by SIGPIPE writing our standard
+		 * output: whoever reads it stopped (leakatlas run ... | head).
+		 * No message; the status says SIGPIPE and the caller ends
+		 * quietly by it, as the stages do.
+		 */
+		if (!(i + 1 == m && cmds[i].sig == SIGPIPE &&
+		    out == STDOUT_FILENO))
+			say_failed(p, r, &cmds[i], what, stepof[i] + 1);
 		free(what);
 		rc = cmds[i].status;
 		for (i = 0; i < nouts; i++)
@@ -174,7 +183,8 @@ run_one(const struct pipeline *p, const struct pl_run *r, int first,
 /*
  * Run every run in order.  Returns the first failing stage's status
  * (128 + signal when killed), else 3 when a stage exited 3 ("found"),
- * else 0.
+ * else 0.  128 + SIGPIPE means the reader of standard output went away,
+ * and nothing was said about it.
  */
 int
 pipeline_run(const struct pipeline *p)

@@ -200,6 +200,23 @@ need_stages() {
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR")" ]
 }
 
+@test "a reader that goes away ends leakatlas run quietly (SIGPIPE), no tee left" {
+	local st
+	need_stages pprof2tsv normalize-gc
+	cd "$DATA"
+	# Megabytes of rows into head -1: normalize-gc is killed by SIGPIPE,
+	# and so is leakatlas, without a word.  env restores SIGPIPE's
+	# default action, whatever the caller did.
+	st=$(env --default-signal=PIPE sh -c '
+	    leakatlas run leakatlas/rows-stdout.yaml --set tmp="$1" 2>"$1/err"
+	    echo $? >"$1/st"' sh "$BATS_TEST_TMPDIR" | head -1 | cut -f1-3
+	    cat "$BATS_TEST_TMPDIR/st")
+	[ "$st" = "snapshot	time	type
+141" ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ "$(cd "$BATS_TEST_TMPDIR" && echo *)" = "err st" ]
+}
+
 @test "shell syntax in a real run reaches the stage as one literal word" {
 	need_stages pprof2tsv
 	cd "$BATS_TEST_TMPDIR"
