@@ -69,9 +69,11 @@ std_fds_open(void)
 static const char *
 datadir(void)
 {
-	const char *d = getenv("LEAKATLAS_DATADIR");
+	static char *d;
 
-	return d != NULL && *d != '\0' ? d : LEAKATLAS_DATADIR;
+	if (d == NULL)
+		d = pipeline_datadir();
+	return d;
 }
 
 static int

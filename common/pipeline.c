@@ -1140,7 +1140,8 @@ pipeline_print(const struct pipeline *p, const char *prefix, FILE *fp)
 
 /*
  * Find a pipeline: a path as given, else NAME or NAME.yaml among the
- * shipped pipelines in datadir/pipelines.  Returns a new string.
+ * shipped pipelines in datadir/pipelines.  Returns a new string; a bare
+ * name found nowhere is bad input.
  */
 char *
 pipeline_find(const char *name, const char *datadir)
@@ -1158,5 +1159,6 @@ pipeline_find(const char *name, const char *datadir)
 	if (stat(path, &sb) == 0)
 		return path;
 	free(path);
-	return xstrdup(name);
+	err_die(EXIT_DATA, "%s: no such file, nor a pipeline of that name in "
+	    "%s/pipelines (leakatlas list shows them)", name, datadir);
 }

@@ -95,5 +95,6 @@ char		*pipeline_locate(const char *);
 void		 pipeline_unlocate(void);
 void		 pipeline_stage_use_plain(enum pl_stage);
 char		*pipeline_find(const char *, const char *);
+char		*pipeline_datadir(void);
 
 #endif

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,6 +38,57 @@ dir_of(const char *path)
 }
 
 /*
+ * The folder of this program (a new string) when it runs under its
+ * installed name (*installed set) or its plain build-tree name
+ * "leakatlas" (the same unless configured with a --program-prefix or
+ * suffix), else NULL.
+ */
+static char *
+self_dir(int *installed)
+{
+	char self[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	*installed = 0;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return NULL;
+	self[n] = '\0';
+	base = strrchr(self, '/') != NULL ? strrchr(self, '/') + 1 : self;
+	*installed = strcmp(base, PROGNAME_LEAKATLAS) == 0;
+	return *installed || strcmp(base, "leakatlas") == 0 ?
+	    dir_of(self) : NULL;
+}
+
+/*
+ * The data folder, holding pipelines/: $LEAKATLAS_DATADIR when set, else
+ * the installed one when it exists, else the folder of this program when
+ * it has pipelines/ (not installed, run from a build tree configured in
+ * the source tree).  A new string.
+ */
+char *
+pipeline_datadir(void)
+{
+	const char *env = getenv("LEAKATLAS_DATADIR");
+	struct stat sb;
+	char *dir, *sub;
+	int installed;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (stat(LEAKATLAS_DATADIR "/pipelines", &sb) == 0 ||
+	    (dir = self_dir(&installed)) == NULL)
+		return xstrdup(LEAKATLAS_DATADIR);
+	xasprintf(&sub, "%s/pipelines", dir);
+	if (stat(sub, &sb) == -1) {
+		free(dir);
+		dir = xstrdup(LEAKATLAS_DATADIR);
+	}
+	free(sub);
+	return dir;
+}
+
+/*
  * Decide which programs run the stages.  Only our own: when this program
  * carries its installed name, the stages' installed names next to it;
  * when it is called plain "leakatlas" (the build tree), the plain names
@@ -46,23 +99,11 @@ dir_of(const char *path)
 char *
 pipeline_locate(const char *argv0)
 {
-	char self[PATH_MAX], *dir, *prefix, *argdir;
-	const char *base;
-	ssize_t n;
-	int i, plain = 0;
+	char *dir, *prefix, *argdir;
+	int i, installed, plain;
 
-	dir = NULL;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		base = strrchr(self, '/') != NULL ? strrchr(self, '/') + 1 :
-		    self;
-		if (strcmp(base, PROGNAME_LEAKATLAS) == 0)
-			dir = dir_of(self);
-		else if (strcmp(base, "leakatlas") == 0) {
-			dir = dir_of(self);
-			plain = 1;
-		}
-	}
+	dir = self_dir(&installed);
+	plain = dir != NULL && !installed;
 	if (dir == NULL) {
 		dir = xstrdup(LEAKATLAS_BINDIR);
 		xasprintf(&prefix, "%s/", LEAKATLAS_BINDIR);

@@ -200,6 +200,18 @@ need_stages() {
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR")" ]
 }
 
+@test "not installed: pipeline names are found next to the program" {
+	[ "$(cd "$top_srcdir" && pwd)" = "$(cd "$top_builddir" && pwd)" ] ||
+	    skip "a build tree outside the source tree has no pipelines/"
+	run env -u LEAKATLAS_DATADIR "$top_builddir/leakatlas" list
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | cut -d' ' -f1 | paste -sd,)" = \
+	    "fix-verify,goroutines,memstats-drift,nightly,quick" ]
+	run env -u LEAKATLAS_DATADIR "$top_builddir/leakatlas" run -n quick \
+	    a.pb.gz b.pb.gz
+	[ "$status" -eq 0 ]
+}
+
 @test "a reader that goes away ends leakatlas run quietly (SIGPIPE), no tee left" {
 	local st
 	need_stages pprof2tsv normalize-gc
