@@ -686,12 +686,16 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	    res->last > k->opts.goroutines) {
 		res->verdict = "leak";
 		res->conf = 1;
-	} else if (n < k->opts.min_snapshots) {
+	} else if (n < k->opts.min_snapshots ||
+	    (stats_mk_best_p(len, nseg) > ALPHA && res->mk.tau >= MIN_TAU &&
+	    res->snr >= MIN_SNR && res->tsgrowth > 0)) {
 		/*
-		 * Too few snapshots for a trend test or a noise estimate:
-		 * weigh by how evenly the series rose instead, so growth that
-		 * came in one step (a burst the last snapshot caught) ranks
-		 * below steady growth.
+		 * Too few snapshots for a trend test or a noise estimate, or
+		 * a series that rose over too few snapshots (within its
+		 * processes) for the trend test ever to pass: 5 or fewer in
+		 * one process.  Weigh by how evenly the series rose instead,
+		 * so growth that came in one step (a burst the last snapshot
+		 * caught) ranks below steady growth.
 		 */
 		res->verdict = "insufficient";
 		res->conf = ft * fp * (1 - stats_step_share(y, n));

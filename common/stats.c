@@ -298,6 +298,30 @@ stats_mann_kendall_seg(const double *y, const size_t *len, size_t nseg,
 }
 
 /*
+ * The smallest p stats_mann_kendall_seg can give for segments of len[]
+ * points: that of a series rising strictly within every segment.  Above
+ * the test's alpha, no trend can be shown however the values run (one
+ * segment needs 6 points for p <= 0.01).
+ */
+double
+stats_mk_best_p(const size_t *len, size_t nseg)
+{
+	double pairs = 0, nvar = 0, m;
+	size_t s;
+
+	for (s = 0; s < nseg; s++) {
+		m = (double)len[s];
+		if (len[s] < 2)
+			continue;
+		pairs += m * (m - 1) / 2;
+		nvar += m * (m - 1) * (2 * m + 5);
+	}
+	if (pairs == 0)
+		return 1;
+	return stats_normal_sf2((pairs - 1) / sqrt(nvar / 18));
+}
+
+/*
  * Robust noise of y about the line intercept + slope x: 1.4826 times the
  * median absolute residual (the standard deviation for normal noise, and
  * blind to bursts in fewer than half of the points).

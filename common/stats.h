@@ -49,6 +49,7 @@ double	stats_theil_sen_seg(const double *, const double *, const size_t *,
 	    size_t, double *);
 void	stats_mann_kendall_seg(const double *, const size_t *, size_t,
 	    struct stats_mk *);
+double	stats_mk_best_p(const size_t *, size_t);
 double	stats_noise_seg(const double *, const double *, const size_t *,
 	    size_t, double, const double *);
 double	stats_plateau_seg(const double *, const double *, const size_t *,

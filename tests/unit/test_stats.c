@@ -155,6 +155,37 @@ test_mann_kendall(void)
 			agree = 0;
 	}
 	ok(agree, "mk S by merge sort equals the O(n^2) definition");
+
+	/*
+	 * The best p a length allows, by hand: a strictly rising series of
+	 * n points has S = n(n-1)/2 and var = n(n-1)(2n+5)/18; n = 5: S = 10,
+	 * z = 9/sqrt(300/18), p = erfc(z/sqrt(2)) = 0.027486336111510353
+	 * (python3 math.erfc); n = 6: z = 14/sqrt(510/18), p =
+	 * 0.00853492041422708.  Two segments of 4: S = 12, var = 2 * 156/18,
+	 * z = 11/sqrt(312/18), p = 0.008239018825724647.  Segments of 1 add
+	 * nothing; none at all: 1.
+	 */
+	{
+		static const size_t five[] = { 5 }, six[] = { 6 };
+		static const size_t fours[] = { 4, 4 }, ones[] = { 1, 1, 5 };
+
+		is_double(stats_mk_best_p(five, 1), 0.027486336111510353,
+		    1e-12, "mk best p of 5 points");
+		is_double(stats_mk_best_p(six, 1), 0.00853492041422708, 1e-12,
+		    "mk best p of 6 points");
+		is_double(stats_mk_best_p(fours, 2), 0.008239018825724647,
+		    1e-12, "mk best p of 4 + 4 points");
+		is_double(stats_mk_best_p(ones, 3), stats_mk_best_p(five, 1),
+		    0, "mk best p: one-point segments add nothing");
+		is_double(stats_mk_best_p(ones, 2), 1, 0,
+		    "mk best p without a pair is 1");
+		stats_mann_kendall(down, 5, &mk);
+		is_double(stats_mk_best_p(five, 1), stats_normal_sf2(9 /
+		    sqrt(300.0 / 18)), 1e-15, "mk best p is a falling "
+		    "series' p");
+		is_double(mk.p, stats_mk_best_p(five, 1), 1e-15,
+		    "mk best p equals the p of a monotone series");
+	}
 }
 
 static void
