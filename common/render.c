@@ -173,14 +173,21 @@ nshown(const struct report *r)
 	return r->top == 0 || r->top > r->n ? r->n : r->top;
 }
 
+/* How many suspects have the verdict v. */
 static size_t
-nleaks(const struct report *r)
+nverdict(const struct report *r, const char *v)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < r->n; i++)
-		k += strcmp(r->s[i].verdict, "leak") == 0;
+		k += strcmp(r->s[i].verdict, v) == 0;
 	return k;
+}
+
+static size_t
+nleaks(const struct report *r)
+{
+	return nverdict(r, "leak");
 }
 
 /* ---- facts: the labelled lines every format shows ------------------ */
@@ -350,7 +357,17 @@ suspect_facts(const struct suspect *s, struct fact *f, char *loc,
 static void
 leak_line(const struct report *r, char *b, size_t size)
 {
-	if (nleaks(r) == 0)
+	size_t ni = nverdict(r, "insufficient");
+
+	/*
+	 * Too few snapshots is no all-clear: say so, since the growth the
+	 * suspects show is all the evidence there is.
+	 */
+	if (nleaks(r) == 0 && ni > 0)
+		snprintf(b, size, "No leak verdict: %zu of %zu suspect%s had "
+		    "too few snapshots to test (insufficient).", ni, r->n,
+		    r->n == 1 ? "" : "s");
+	else if (nleaks(r) == 0)
 		snprintf(b, size, "No leak found: none of the %zu suspect%s "
 		    "has the verdict leak.", r->n, r->n == 1 ? "" : "s");
 	else
