@@ -883,6 +883,7 @@ static const char css[] =
     ".v-leak{background:#c0392b;color:#fff}\n"
     ".ok{background:#e3f4e1;border:1px solid #5a9e4f;padding:.6em}\n"
     ".alarm{background:#fdecea;border:1px solid #c0392b;padding:.6em}\n"
+    ".unsure{background:#fdf6e3;border:1px solid #b58900;padding:.6em}\n"
     ".pattern{background:#fff8e1;border:1px solid #e0b84c;padding:.6em;"
     "margin:.6em 0}\n"
     ".site{background:#ffe3df}\n"
@@ -929,7 +930,7 @@ html_summary(const struct report *r, FILE *fp)
 	html_facts(fp, f, summary_facts(r, f));
 	leak_line(r, line, sizeof(line));
 	fprintf(fp, "<p class=\"%s\"><strong>", nleaks(r) > 0 ? "alarm" :
-	    "ok");
+	    nverdict(r, "insufficient") > 0 ? "unsure" : "ok");
 	report_html_escape(fp, line);
 	fprintf(fp, "</strong></p>\n");
 }

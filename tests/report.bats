@@ -36,6 +36,21 @@ R=report
 	[[ "$output" == *"No leak found: none of the 0 suspects"* ]]
 }
 
+@test "report: too few snapshots is said, in every format, not an all-clear" {
+	cd "$DATA"
+	pprof2tsv two-leaks/heap-0001.pb.gz two-leaks/heap-0030.pb.gz |
+	    rank --top 3 >"$BATS_TEST_TMPDIR/r.tsv"
+	[ "$(cut -f3 "$BATS_TEST_TMPDIR/r.tsv" | sort -u | paste -sd,)" = \
+	    "insufficient,verdict" ]
+	want="No leak verdict: 3 of 3 suspects had too few snapshots to test (insufficient)."
+	run report -f text "$BATS_TEST_TMPDIR/r.tsv"
+	[ "${lines[3]}" = "$want" ]
+	run report -f markdown "$BATS_TEST_TMPDIR/r.tsv"
+	[[ "$output" == *"**$want**"* ]]
+	run report -f html "$BATS_TEST_TMPDIR/r.tsv"
+	[[ "$output" == *"<p class=\"unsure\"><strong>$want</strong></p>"* ]]
+}
+
 @test "report: a missing site column is named" {
 	golden report no-site report
 }
