@@ -456,15 +456,76 @@ by_time(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* The snapshots' distinct times, as doubles, each with its first index. */
+struct near {
+	double		 t;
+	size_t		 i;
+};
+
+static int
+near_cmp(const void *a, const void *b)
+{
+	const struct near *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sort the snapshots' times; returns the number of distinct ones. */
+static size_t
+near_build(const struct state *st, struct near *v)
+{
+	size_t i, n;
+
+	for (i = 0; i < st->nsnaps; i++) {
+		v[i].t = (double)st->snaps[i].time;
+		v[i].i = i;
+	}
+	qsort(v, st->nsnaps, sizeof(*v), near_cmp);
+	for (i = n = 0; i < st->nsnaps; i++)
+		if (n == 0 || v[i].t != v[n - 1].t)
+			v[n++] = v[i];
+	return n;
+}
+
+/*
+ * The snapshot closest in time to t, within MATCH_NS, the first in input
+ * order on a tie; SIZE_MAX when none is.  Only the times either side of t
+ * can be closest: |v - t| is monotonic on each side.
+ */
+static size_t
+near_find(const struct near *v, size_t n, double t)
+{
+	size_t lo = 0, hi = n, mid, best = SIZE_MAX;
+	double d, bestd = MATCH_NS;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && (d = fabs(v[lo - 1].t - t)) <= bestd) {
+		bestd = d;
+		best = v[lo - 1].i;
+	}
+	if (lo < n && (d = fabs(v[lo].t - t)) <= bestd &&
+	    (best == SIZE_MAX || d < bestd || v[lo].i < best))
+		best = v[lo].i;
+	return best;
+}
+
 static void
 load_memstats(struct state *st)
 {
 	char *files[1];
 	struct tsv_reader *m;
 	struct strmap *names;
-	size_t cs, ct, cn, i, best, idx;
+	struct near *near;
+	size_t cs, ct, cn, i, best, idx, nnear;
 	int cl, isnew;
-	double t, d, bestd;
 	struct snap *s;
 
 	names = strmap_new();
@@ -478,6 +539,9 @@ load_memstats(struct state *st)
 		if (isnew)
 			strmap_at(names, idx)->value = (void *)(uintptr_t)i;
 	}
+	near = xreallocarray(NULL, st->nsnaps > 0 ? st->nsnaps : 1,
+	    sizeof(*near));
+	nnear = near_build(st, near);
 	files[0] = (char *)(uintptr_t)st->o->memstats;
 	m = tsv_open_max(1, files, st->o->max_line > 0 ? st->o->max_line :
 	    CAPS_MAX_LINE);
@@ -491,21 +555,9 @@ load_memstats(struct state *st)
 		if (strmap_find(names, tsv_get(m, cs), tsv_len(m, cs),
 		    &idx))
 			best = (size_t)(uintptr_t)strmap_at(names, idx)->value;
-		else {
-			t = (double)tsv_get_time(m, ct);
-			best = SIZE_MAX;
-			bestd = MATCH_NS;
-			for (i = 0; i < st->nsnaps; i++) {
-				d = fabs((double)st->snaps[i].time - t);
-				if (d <= bestd && (best == SIZE_MAX ||
-				    d < bestd)) {
-					bestd = d;
-					best = i;
-				}
-			}
-			if (best == SIZE_MAX)
-				continue;
-		}
+		else if ((best = near_find(near, nnear,
+		    (double)tsv_get_time(m, ct))) == SIZE_MAX)
+			continue;
 		s = &st->snaps[best];
 		s->has_ms = 1;
 		s->ms_numgc = tsv_get_i64(m, cn);
@@ -516,6 +568,7 @@ load_memstats(struct state *st)
 	}
 	tsv_close(m);
 	strmap_free(names);
+	free(near);
 }
 
 static void
@@ -556,21 +609,27 @@ tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
     int inc)
 {
 	double *u = NULL, *tot = NULL, anchor = 0;	/* process start, ns */
-	size_t i, j, n = 0, first = SIZE_MAX;
+	size_t i, lo, hi, mid, n = 0, first = SIZE_MAX;
 	int have = 0;
 	struct snap *s;
 
+	/* The first snapshot whose memstats cycle is in the log, found by
+	   halving: an incarnation's cycle numbers increase. */
 	for (i = 0; i < st->nsnaps && !have; i++) {
 		s = &st->snaps[st->order[i]];
 		if (s->inc != inc || !s->has_ms || s->ms_lastgc == 0)
 			continue;
-		for (j = 0; j < m; j++)
-			if (c[j].num == s->ms_numgc) {
-				anchor = (double)s->ms_lastgc -
-				    cycle_end(&c[j]) * 1e9;
-				have = 1;
-				break;
-			}
+		for (lo = 0, hi = m; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (c[mid].num < s->ms_numgc)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < m && c[lo].num == s->ms_numgc) {
+			anchor = (double)s->ms_lastgc - cycle_end(&c[lo]) * 1e9;
+			have = 1;
+		}
 	}
 	if (!have && st->o->have_start && inc == 0) {
 		anchor = (double)st->o->start;
