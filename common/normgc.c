@@ -24,6 +24,14 @@
 #define MATCH_NS	1e9		/* memstats row by time, ns */
 #define ALIGN_POINTS	64			/* snapshots scored */
 #define ALIGN_PAIRS	20000			/* candidate offsets */
+/*
+ * step-exp terms (a snapshot and an earlier one of its group within
+ * --window) in one run, over all groups and value columns.  Snapshots a
+ * few seconds apart and a window of seconds give a handful per snapshot;
+ * thousands of snapshots of one group within the window (a crafted
+ * input) would make the model quadratic in them.
+ */
+#define STEPEXP_MAX_TERMS	((size_t)1 << 27)
 
 struct snap {
 	size_t		 first;		/* input order */
@@ -68,6 +76,7 @@ struct state {
 	size_t		 keylen, keycap;
 	FILE		*spool;
 	int64_t		 t0;		/* earliest snapshot, ns */
+	size_t		 terms;		/* step-exp terms so far */
 };
 
 int
@@ -746,6 +755,56 @@ by_snapshot_order(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Count step-exp's terms for the sorted times t[0..n); die past the cap. */
+static void
+stepexp_budget(struct state *st, const double *t, size_t n)
+{
+	size_t i, lo = 1;
+
+	for (i = 1; i < n; i++) {
+		while (lo < i && !(t[i] - t[lo] < st->o->window))
+			lo++;
+		st->terms += i - lo + 1;
+	}
+	if (st->terms > STEPEXP_MAX_TERMS)
+		err_die(EXIT_DATA, "step-exp: more than %zu pairs of snapshots "
+		    "of one group within --window of each other (shorten "
+		    "--window, or use --model rebase)", STEPEXP_MAX_TERMS);
+}
+
+/*
+ * normgc_delta at `at` for the sorted times t[0..n): the same sum, over
+ * the points in the window before `at` only, found by halving.
+ */
+static double
+delta_window(struct state *st, const double *t, const double *x, size_t n,
+    double at)
+{
+	double window = st->o->window;
+	size_t lo = 0, hi = n, mid, a, s;
+
+	while (lo < hi) {		/* the first with at - t < window */
+		mid = lo + (hi - lo) / 2;
+		if (at - t[mid] < window)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	a = lo;
+	for (hi = n; lo < hi;) {	/* the first with at - t < 0 */
+		mid = lo + (hi - lo) / 2;
+		if (at - t[mid] >= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo <= a)
+		return 0;
+	st->terms += lo - a;
+	s = a > 0 ? a - 1 : 0;	/* a fall at i compares with i - 1 */
+	return normgc_delta(t + s, x + s, lo - s, window, st->o->beta, at);
+}
+
 /*
  * One group's rows (in snapshot time order): compute the series of each
  * value column, apply the model, and spread each snapshot's normalised sum
@@ -790,15 +849,15 @@ model_group(struct state *st, const size_t *rows, size_t nr, double *buf)
 					tn[nn] = t[i];
 					xn[nn++] = y[i];
 				}
+			stepexp_budget(st, tn, nn);
 			m = normgc_stepexp(tn, xn, nn, st->o->window,
 			    st->o->beta, yn);
 			for (i = j = 0; i < np; i++) {
 				if (!st->snaps[st->rsnap[rows[beg[i]]]].repeat)
 					y[i] = yn[j++];
 				else
-					y[i] = m > 0 ? (y[i] + normgc_delta(tn,
-					    xn, nn, st->o->window, st->o->beta,
-					    t[i])) / m : 0;
+					y[i] = m > 0 ? (y[i] + delta_window(st,
+					    tn, xn, nn, t[i])) / m : 0;
 			}
 		}
 		for (i = 0; i < np; i++) {
