@@ -331,6 +331,8 @@ struct sets {
 	size_t		*start;		/* group starts in grp */
 	uint32_t	*tries;		/* per member: pairs compared */
 	size_t		*left;		/* per group: members under the cap */
+	size_t		*alive;		/* per group: a group at or after it
+					   that may have left > 0 */
 	size_t		 mcap;
 };
 
@@ -449,9 +451,9 @@ confirm(struct cluster_set *cs, struct sets *s, size_t i, uint32_t x,
 
 /*
  * Compare the members of two groups until one pair joins them, each member
- * at most BUCKET_TRIES times per bucket.
+ * at most BUCKET_TRIES times per bucket; 1 when they were joined.
  */
-static void
+static int
 link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
     size_t gi, size_t gj)
 {
@@ -471,9 +473,30 @@ link_groups(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 				s->left[gj]--;
 			if (confirm(cs, s, x, (uint32_t)b[x], y,
 			    (uint32_t)b[y], NULL, NULL))
-				return;
+				return 1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * The first group from g on with members under the cap (ng when none),
+ * skipping the spent ones by pointers that are shortened as they are
+ * followed: a group once spent stays spent.
+ */
+static size_t
+next_alive(struct sets *s, size_t g, size_t ng)
+{
+	size_t r = g, t;
+
+	while (r < ng && s->left[r] == 0)
+		r = s->alive[r];
+	while (g < r) {
+		t = s->alive[g];
+		s->alive[g] = r;
+		g = t;
+	}
+	return r;
 }
 
 static int
@@ -497,7 +520,7 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 {
 	struct unionfind *uf = cs->uf;
 	uint64_t *g;
-	size_t i, j, gi, gj, ng;
+	size_t i, j, gi, gj, ng, apart;
 	uint32_t r0;
 
 	if (m > s->mcap) {
@@ -507,6 +530,7 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 		s->grp = xreallocarray(s->grp, s->mcap, sizeof(uint64_t));
 		s->tries = xreallocarray(s->tries, s->mcap, sizeof(uint32_t));
 		s->left = xreallocarray(s->left, s->mcap, sizeof(size_t));
+		s->alive = xreallocarray(s->alive, s->mcap, sizeof(size_t));
 		s->start = xreallocarray(s->start, s->mcap + 1,
 		    sizeof(size_t));
 	}
@@ -537,16 +561,28 @@ link_bucket(struct cluster_set *cs, struct sets *s, const uint64_t *b,
 		if (i == 0 || g[i] >> 32 != g[i - 1] >> 32)
 			s->start[ng++] = i;
 	s->start[ng] = m;
-	for (gi = 0; gi < ng; gi++)
+	for (gi = 0; gi < ng; gi++) {
 		s->left[gi] = s->start[gi + 1] - s->start[gi];
-	for (gi = 0; gi < ng; gi++)
-		for (gj = gi + 1; gj < ng && s->left[gi] > 0; gj++) {
-			if (s->left[gj] == 0 || unionfind_find(uf,
+		s->alive[gi] = gi + 1;
+	}
+	/*
+	 * Each group with every later one still apart from it, in order.
+	 * Spent groups are skipped without looking at them, and once all
+	 * the groups are one cluster nothing is left to do: either would
+	 * otherwise cost a step per pair of groups, quadratic in a bucket
+	 * of many stacks.
+	 */
+	apart = ng;
+	for (gi = 0; gi < ng && apart > 1; gi++)
+		for (gj = next_alive(s, gi + 1, ng); gj < ng &&
+		    s->left[gi] > 0 && apart > 1;
+		    gj = next_alive(s, gj + 1, ng)) {
+			if (unionfind_find(uf,
 			    (uint32_t)(g[s->start[gi]] >> 32)) ==
 			    unionfind_find(uf, (uint32_t)(g[s->start[gj]] >>
 			    32)))
 				continue;
-			link_groups(cs, s, b, gi, gj);
+			apart -= (size_t)link_groups(cs, s, b, gi, gj);
 		}
 }
 
@@ -700,6 +736,7 @@ cluster_set_link(struct cluster_set *cs, cluster_pair_fn *fn, void *arg)
 	free(sets.start);
 	free(sets.tries);
 	free(sets.left);
+	free(sets.alive);
 	name_clusters(cs);
 }
 

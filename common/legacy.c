@@ -791,14 +791,24 @@ parse_frame(struct parser *ps, const char *s, const char *end)
 static const char *
 unquote(struct parser *ps, const char **sp, const char *end)
 {
-	const char *s = *sp;
+	const char *s = *sp, *q;
 	char *out, *o;
 	uint32_t r;
 	int i, n, h;
 
 	if (s == end || *s++ != '"')
 		return NULL;
-	o = out = arena_alloc(ps->p->arena, (size_t)(end - s) + 1);
+	/*
+	 * Room for the string up to its closing quote, which no escape makes
+	 * longer, not for the rest of the line: a line of many labels would
+	 * need memory quadratic in its length.
+	 */
+	for (q = s; q < end && *q != '"'; q++)
+		if (*q == '\\' && ++q == end)
+			return NULL;
+	if (q == end)
+		return NULL;
+	o = out = arena_alloc(ps->p->arena, (size_t)(q - s) + 1);
 	for (;;) {
 		if (s == end)
 			return NULL;

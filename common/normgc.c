@@ -24,6 +24,14 @@
 #define MATCH_NS	1e9		/* memstats row by time, ns */
 #define ALIGN_POINTS	64			/* snapshots scored */
 #define ALIGN_PAIRS	20000			/* candidate offsets */
+/*
+ * step-exp terms (a snapshot and an earlier one of its group within
+ * --window) in one run, over all groups and value columns.  Snapshots a
+ * few seconds apart and a window of seconds give a handful per snapshot;
+ * thousands of snapshots of one group within the window (a crafted
+ * input) would make the model quadratic in them.
+ */
+#define STEPEXP_MAX_TERMS	((size_t)1 << 27)
 
 struct snap {
 	size_t		 first;		/* input order */
@@ -68,6 +76,7 @@ struct state {
 	size_t		 keylen, keycap;
 	FILE		*spool;
 	int64_t		 t0;		/* earliest snapshot, ns */
+	size_t		 terms;		/* step-exp terms so far */
 };
 
 int
@@ -456,15 +465,76 @@ by_time(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* The snapshots' distinct times, as doubles, each with its first index. */
+struct near {
+	double		 t;
+	size_t		 i;
+};
+
+static int
+near_cmp(const void *a, const void *b)
+{
+	const struct near *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sort the snapshots' times; returns the number of distinct ones. */
+static size_t
+near_build(const struct state *st, struct near *v)
+{
+	size_t i, n;
+
+	for (i = 0; i < st->nsnaps; i++) {
+		v[i].t = (double)st->snaps[i].time;
+		v[i].i = i;
+	}
+	qsort(v, st->nsnaps, sizeof(*v), near_cmp);
+	for (i = n = 0; i < st->nsnaps; i++)
+		if (n == 0 || v[i].t != v[n - 1].t)
+			v[n++] = v[i];
+	return n;
+}
+
+/*
+ * The snapshot closest in time to t, within MATCH_NS, the first in input
+ * order on a tie; SIZE_MAX when none is.  Only the times either side of t
+ * can be closest: |v - t| is monotonic on each side.
+ */
+static size_t
+near_find(const struct near *v, size_t n, double t)
+{
+	size_t lo = 0, hi = n, mid, best = SIZE_MAX;
+	double d, bestd = MATCH_NS;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && (d = fabs(v[lo - 1].t - t)) <= bestd) {
+		bestd = d;
+		best = v[lo - 1].i;
+	}
+	if (lo < n && (d = fabs(v[lo].t - t)) <= bestd &&
+	    (best == SIZE_MAX || d < bestd || v[lo].i < best))
+		best = v[lo].i;
+	return best;
+}
+
 static void
 load_memstats(struct state *st)
 {
 	char *files[1];
 	struct tsv_reader *m;
 	struct strmap *names;
-	size_t cs, ct, cn, i, best, idx;
+	struct near *near;
+	size_t cs, ct, cn, i, best, idx, nnear;
 	int cl, isnew;
-	double t, d, bestd;
 	struct snap *s;
 
 	names = strmap_new();
@@ -478,6 +548,9 @@ load_memstats(struct state *st)
 		if (isnew)
 			strmap_at(names, idx)->value = (void *)(uintptr_t)i;
 	}
+	near = xreallocarray(NULL, st->nsnaps > 0 ? st->nsnaps : 1,
+	    sizeof(*near));
+	nnear = near_build(st, near);
 	files[0] = (char *)(uintptr_t)st->o->memstats;
 	m = tsv_open_max(1, files, st->o->max_line > 0 ? st->o->max_line :
 	    CAPS_MAX_LINE);
@@ -491,21 +564,9 @@ load_memstats(struct state *st)
 		if (strmap_find(names, tsv_get(m, cs), tsv_len(m, cs),
 		    &idx))
 			best = (size_t)(uintptr_t)strmap_at(names, idx)->value;
-		else {
-			t = (double)tsv_get_time(m, ct);
-			best = SIZE_MAX;
-			bestd = MATCH_NS;
-			for (i = 0; i < st->nsnaps; i++) {
-				d = fabs((double)st->snaps[i].time - t);
-				if (d <= bestd && (best == SIZE_MAX ||
-				    d < bestd)) {
-					bestd = d;
-					best = i;
-				}
-			}
-			if (best == SIZE_MAX)
-				continue;
-		}
+		else if ((best = near_find(near, nnear,
+		    (double)tsv_get_time(m, ct))) == SIZE_MAX)
+			continue;
 		s = &st->snaps[best];
 		s->has_ms = 1;
 		s->ms_numgc = tsv_get_i64(m, cn);
@@ -516,6 +577,7 @@ load_memstats(struct state *st)
 	}
 	tsv_close(m);
 	strmap_free(names);
+	free(near);
 }
 
 static void
@@ -556,21 +618,27 @@ tag_incarnation(struct state *st, const struct gctrace_cycle *c, size_t m,
     int inc)
 {
 	double *u = NULL, *tot = NULL, anchor = 0;	/* process start, ns */
-	size_t i, j, n = 0, first = SIZE_MAX;
+	size_t i, lo, hi, mid, n = 0, first = SIZE_MAX;
 	int have = 0;
 	struct snap *s;
 
+	/* The first snapshot whose memstats cycle is in the log, found by
+	   halving: an incarnation's cycle numbers increase. */
 	for (i = 0; i < st->nsnaps && !have; i++) {
 		s = &st->snaps[st->order[i]];
 		if (s->inc != inc || !s->has_ms || s->ms_lastgc == 0)
 			continue;
-		for (j = 0; j < m; j++)
-			if (c[j].num == s->ms_numgc) {
-				anchor = (double)s->ms_lastgc -
-				    cycle_end(&c[j]) * 1e9;
-				have = 1;
-				break;
-			}
+		for (lo = 0, hi = m; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (c[mid].num < s->ms_numgc)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < m && c[lo].num == s->ms_numgc) {
+			anchor = (double)s->ms_lastgc - cycle_end(&c[lo]) * 1e9;
+			have = 1;
+		}
 	}
 	if (!have && st->o->have_start && inc == 0) {
 		anchor = (double)st->o->start;
@@ -687,6 +755,56 @@ by_snapshot_order(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Count step-exp's terms for the sorted times t[0..n); die past the cap. */
+static void
+stepexp_budget(struct state *st, const double *t, size_t n)
+{
+	size_t i, lo = 1;
+
+	for (i = 1; i < n; i++) {
+		while (lo < i && !(t[i] - t[lo] < st->o->window))
+			lo++;
+		st->terms += i - lo + 1;
+	}
+	if (st->terms > STEPEXP_MAX_TERMS)
+		err_die(EXIT_DATA, "step-exp: more than %zu pairs of snapshots "
+		    "of one group within --window of each other (shorten "
+		    "--window, or use --model rebase)", STEPEXP_MAX_TERMS);
+}
+
+/*
+ * normgc_delta at `at` for the sorted times t[0..n): the same sum, over
+ * the points in the window before `at` only, found by halving.
+ */
+static double
+delta_window(struct state *st, const double *t, const double *x, size_t n,
+    double at)
+{
+	double window = st->o->window;
+	size_t lo = 0, hi = n, mid, a, s;
+
+	while (lo < hi) {		/* the first with at - t < window */
+		mid = lo + (hi - lo) / 2;
+		if (at - t[mid] < window)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	a = lo;
+	for (hi = n; lo < hi;) {	/* the first with at - t < 0 */
+		mid = lo + (hi - lo) / 2;
+		if (at - t[mid] >= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo <= a)
+		return 0;
+	st->terms += lo - a;
+	s = a > 0 ? a - 1 : 0;	/* a fall at i compares with i - 1 */
+	return normgc_delta(t + s, x + s, lo - s, window, st->o->beta, at);
+}
+
 /*
  * One group's rows (in snapshot time order): compute the series of each
  * value column, apply the model, and spread each snapshot's normalised sum
@@ -731,15 +849,15 @@ model_group(struct state *st, const size_t *rows, size_t nr, double *buf)
 					tn[nn] = t[i];
 					xn[nn++] = y[i];
 				}
+			stepexp_budget(st, tn, nn);
 			m = normgc_stepexp(tn, xn, nn, st->o->window,
 			    st->o->beta, yn);
 			for (i = j = 0; i < np; i++) {
 				if (!st->snaps[st->rsnap[rows[beg[i]]]].repeat)
 					y[i] = yn[j++];
 				else
-					y[i] = m > 0 ? (y[i] + normgc_delta(tn,
-					    xn, nn, st->o->window, st->o->beta,
-					    t[i])) / m : 0;
+					y[i] = m > 0 ? (y[i] + delta_window(st,
+					    tn, xn, nn, t[i])) / m : 0;
 			}
 		}
 		for (i = 0; i < np; i++) {

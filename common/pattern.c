@@ -499,6 +499,12 @@ pattern_new(const char *s, char *err, size_t errsize)
 	return pt;
 }
 
+size_t
+pattern_size(const struct pattern *pt)
+{
+	return (size_t)pt->ncode;
+}
+
 void
 pattern_free(struct pattern *pt)
 {

@@ -30,4 +30,8 @@ void		 pattern_free(struct pattern *);
  * the compiled pattern holds the search's work space. */
 int		 pattern_find(const struct pattern *, const char *s);
 
+/* Instructions of the compiled pattern: a search takes at most that many
+ * steps per byte of its subject. */
+size_t		 pattern_size(const struct pattern *);
+
 #endif

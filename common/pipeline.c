@@ -21,6 +21,7 @@
 #include "err.h"
 #include "pipeline.h"
 #include "progname.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
 /* Marks the place of ${workdir} in dry-run words; YAML cannot hold it. */
@@ -233,27 +234,30 @@ option_name_ok(const char *s)
 	return 1;
 }
 
+/* The first key seen twice is an error; keys seen are hashed. */
 static void
 check_duplicates(struct loader *l, yaml_node_t *map)
 {
-	yaml_node_pair_t *a, *b;
-	yaml_node_t *ka, *kb;
+	yaml_node_pair_t *a;
+	yaml_node_t *ka;
+	struct strmap *seen;
+	int isnew;
 
+	seen = strmap_new();
 	for (a = map->data.mapping.pairs.start;
 	    a < map->data.mapping.pairs.top; a++) {
 		ka = node_at(l, a->key);
 		if (ka->type != YAML_SCALAR_NODE)
 			continue;
-		for (b = map->data.mapping.pairs.start; b < a; b++) {
-			kb = node_at(l, b->key);
-			if (kb->type == YAML_SCALAR_NODE &&
-			    kb->data.scalar.length == ka->data.scalar.length &&
-			    memcmp(kb->data.scalar.value, ka->data.scalar.value,
-			    ka->data.scalar.length) == 0)
-				fail_at(l->p, LINE(ka), COL(ka),
-				    "duplicate key '%s'", key_text(l, ka, "key"));
+		strmap_intern(seen, (const char *)ka->data.scalar.value,
+		    ka->data.scalar.length, &isnew);
+		if (!isnew) {
+			strmap_free(seen);
+			fail_at(l->p, LINE(ka), COL(ka), "duplicate key '%s'",
+			    key_text(l, ka, "key"));
 		}
 	}
+	strmap_free(seen);
 }
 
 static void
@@ -471,7 +475,9 @@ load_runs(struct loader *l, yaml_node_t *v)
 	struct pipeline *p = l->p;
 	yaml_node_item_t *it;
 	yaml_node_t *n;
-	size_t i, j;
+	struct strmap *names;
+	size_t i;
+	int isnew;
 
 	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top ==
 	    v->data.sequence.items.start)
@@ -481,19 +487,26 @@ load_runs(struct loader *l, yaml_node_t *v)
 	p->nruns = (size_t)(v->data.sequence.items.top -
 	    v->data.sequence.items.start);
 	p->runs = arena_calloc(p->arena, p->nruns, sizeof(*p->runs));
+	names = strmap_new();	/* run names seen: a file may have many */
 	for (i = 0, it = v->data.sequence.items.start;
 	    it < v->data.sequence.items.top; it++, i++) {
 		n = node_at(l, *it);
-		if (n->type != YAML_MAPPING_NODE)
+		if (n->type != YAML_MAPPING_NODE) {
+			strmap_free(names);
 			fail_at(p, LINE(n), COL(n), "runs: expected a mapping "
 			    "with name, inputs, steps and output, found %s",
 			    kind_name(n));
+		}
 		load_run(l, &p->runs[i], n, 0);
-		for (j = 0; j < i; j++)
-			if (strcmp(p->runs[j].name, p->runs[i].name) == 0)
-				fail_at(p, p->runs[i].line, p->runs[i].col,
-				    "duplicate run name '%s'", p->runs[i].name);
+		strmap_intern(names, p->runs[i].name, strlen(p->runs[i].name),
+		    &isnew);
+		if (!isnew) {
+			strmap_free(names);
+			fail_at(p, p->runs[i].line, p->runs[i].col,
+			    "duplicate run name '%s'", p->runs[i].name);
+		}
 	}
+	strmap_free(names);
 }
 
 /* Report libyaml's error at its place and exit 1. */

@@ -83,7 +83,8 @@ read_all(int fd, size_t hint, size_t max, unsigned char **out, size_t *outlen,
 
 /*
  * Inflate one or more concatenated gzip members, at most max bytes out.
- * The last member's ISIZE trailer sizes the first allocation.
+ * The last member's ISIZE trailer sizes the first allocation, when deflate
+ * could have made that much of inlen bytes.
  */
 int
 pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
@@ -98,7 +99,13 @@ pprof_gunzip(const unsigned char *in, size_t inlen, size_t max,
 	if (inlen >= 18)
 		isize = (uint32_t)in[inlen - 4] | (uint32_t)in[inlen - 3] << 8 |
 		    (uint32_t)in[inlen - 2] << 16 | (uint32_t)in[inlen - 1] << 24;
-	cap = isize > 0 ? (size_t)isize + 1 : inlen * 4 + 64;
+	/*
+	 * ISIZE is the writer's word: deflate expands at most 1032 times
+	 * (258 bytes from a code of 2 bits), so a larger claim is a lie, and
+	 * believing it would fault in up to --max-bytes for a 24-byte file.
+	 */
+	cap = isize > 0 && isize / 1032 <= inlen ? (size_t)isize + 1 :
+	    inlen * 4 + 64;
 	if (cap < 4096)
 		cap = 4096;
 	if (cap > max)

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "caps.h"
 #include "outfile.h"
+#include "strmap.h"
 #include "tsv.h"
 #include "xmalloc.h"
 
@@ -228,8 +229,10 @@ split(struct tsv_reader *r, char *p, size_t len)
 static void
 read_header(struct tsv_reader *r)
 {
+	struct strmap *seen;
 	ssize_t len;
-	size_t n, i, j;
+	size_t n, i;
+	int isnew;
 
 	if ((len = read_line(r)) == -1)
 		tsv_die(r, "empty input: no header line");
@@ -240,16 +243,24 @@ read_header(struct tsv_reader *r)
 	if (r->hdr == NULL) {
 		r->ncols = n;
 		r->hdr = xreallocarray(NULL, n, sizeof(char *));
+		/* Names seen, by hash: a header may have many thousands. */
+		seen = strmap_new();
 		for (i = 0; i < n; i++) {
-			if (r->flen[i] == 0)
+			if (r->flen[i] == 0) {
+				strmap_free(seen);
 				tsv_die(r, "header: column %zu has no name",
 				    i + 1);
-			for (j = 0; j < i; j++)
-				if (strcmp(r->hdr[j], r->field[i]) == 0)
-					tsv_die(r, "header: column '%s' "
-					    "appears twice", r->field[i]);
+			}
+			strmap_intern(seen, r->field[i], strlen(r->field[i]),
+			    &isnew);
+			if (!isnew) {
+				strmap_free(seen);
+				tsv_die(r, "header: column '%s' appears twice",
+				    r->field[i]);
+			}
 			r->hdr[i] = xstrdup(r->field[i]);
 		}
+		strmap_free(seen);
 		return;
 	}
 	if (n != r->ncols)

@@ -194,6 +194,15 @@ stage() {
 	    sh "$BATS_TEST_TMPDIR"
 }
 
+@test "debug=1 text: a labels line of 300 labels, escapes decoded" {
+	# Each label string had room made for the rest of its line: memory
+	# quadratic in the line (21 GB for 40000 labels, 550 KB).  Now room
+	# for the string alone; the labels are as before.
+	stage legacy/labels-many.txt
+	golden pprof2tsv legacy-labels sh -c 'cd "$1" && pprof2tsv labels-many.txt' \
+	    sh "$BATS_TEST_TMPDIR"
+}
+
 @test "column sums equal go tool pprof's totals" {
 	local f n=0
 	while IFS= read -r line; do
@@ -239,6 +248,12 @@ stage() {
 	    pprof2tsv --max-bytes 100 proto/packed.pb; echo "exit $?"
 	    pprof2tsv --max-bytes 400 proto/packed.pb.gz; echo "exit $?"
 	    pprof2tsv --max-bytes 1k proto/packed.pb.gz | wc -l; echo "exit $?"' 2>&1
+}
+
+@test "a gzip trailer claiming 4 GiB: zlib's length error" {
+	# The first buffer was sized (and faulted in) from the claim: 1 GB
+	# for this file of 400 bytes.  Now from what deflate could make.
+	golden pprof2tsv forged-isize pprof2tsv proto/forged-isize.pb.gz
 }
 
 # ---- columns ---------------------------------------------------------

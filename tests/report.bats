@@ -203,6 +203,23 @@ for i, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	    report/suspects.tsv
 }
 
+@test "report: patterns compiling past 65536 instructions in all are refused" {
+	# A 16-byte pattern compiles to 20401 instructions ({n,m} copies its
+	# operand) and a search costs up to that many steps per byte: 400
+	# such rules (38 KB) took 7 s and 200 MB.  The file's patterns now
+	# share one budget; the shipped rules use about 1300.
+	golden report big-regex report --rules-only report/big-regex.yaml \
+	    report/suspects.tsv
+}
+
+@test "report: a rule named as an earlier one is skipped among 100" {
+	# The names were compared with every rule loaded before: quadratic
+	# in the rules (2.2 s for 16000).  Now by hash; the second r042,
+	# which would match every site, is not loaded.
+	golden report many-rules report --top 2 --rules-only \
+	    report/many-rules.yaml report/suspects.tsv
+}
+
 @test "report: no default rules file is an error naming it" {
 	LEAKATLAS_DATADIR=/nonexistent run report "$DATA/report/suspects.tsv"
 	[ "$status" -eq 1 ]

@@ -236,6 +236,11 @@ def main():
         [("goroutine", "count")],
         [([1], [1], [("k%04d" % i, "v") for i in range(1025)])], loc, main,
         MAPS, **goroutine), mtime=0))
+    # A gzip trailer (ISIZE) claiming 4 GiB for a profile of a few hundred
+    # bytes: zlib's length check refuses it, and the first buffer is sized
+    # from what deflate could have made, not from the claim.
+    write("forged-isize.pb.gz",
+          gzip.compress(common(), mtime=0)[:-4] + b"\xff\xff\xff\xff")
 
 
 if __name__ == "__main__":
