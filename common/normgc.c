@@ -755,33 +755,16 @@ by_snapshot_order(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Count step-exp's terms for the sorted times t[0..n); die past the cap. */
-static void
-stepexp_budget(struct state *st, const double *t, size_t n)
-{
-	size_t i, lo = 1;
-
-	for (i = 1; i < n; i++) {
-		while (lo < i && !(t[i] - t[lo] < st->o->window))
-			lo++;
-		st->terms += i - lo + 1;
-	}
-	if (st->terms > STEPEXP_MAX_TERMS)
-		err_die(EXIT_DATA, "step-exp: more than %zu pairs of snapshots "
-		    "of one group within --window of each other (shorten "
-		    "--window, or use --model rebase)", STEPEXP_MAX_TERMS);
-}
-
 /*
- * normgc_delta at `at` for the sorted times t[0..n): the same sum, over
- * the points in the window before `at` only, found by halving.
+ * The points of the sorted times t[0..n) in the window before `at`:
+ * [*a, returned), found by halving.
  */
-static double
-delta_window(struct state *st, const double *t, const double *x, size_t n,
-    double at)
+static size_t
+window_before(const struct state *st, const double *t, size_t n, double at,
+    size_t *a)
 {
 	double window = st->o->window;
-	size_t lo = 0, hi = n, mid, a, s;
+	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {		/* the first with at - t < window */
 		mid = lo + (hi - lo) / 2;
@@ -790,7 +773,7 @@ delta_window(struct state *st, const double *t, const double *x, size_t n,
 		else
 			lo = mid + 1;
 	}
-	a = lo;
+	*a = lo;
 	for (hi = n; lo < hi;) {	/* the first with at - t < 0 */
 		mid = lo + (hi - lo) / 2;
 		if (at - t[mid] >= 0)
@@ -798,11 +781,51 @@ delta_window(struct state *st, const double *t, const double *x, size_t n,
 		else
 			hi = mid;
 	}
-	if (lo <= a)
+	return lo;
+}
+
+/* Count n more step-exp terms before summing them; die past the cap. */
+static void
+stepexp_count(struct state *st, size_t n)
+{
+	st->terms += n;
+	if (st->terms > STEPEXP_MAX_TERMS)
+		err_die(EXIT_DATA, "step-exp: more than %zu pairs of snapshots "
+		    "of one group within --window of each other (shorten "
+		    "--window, or use --model rebase)", STEPEXP_MAX_TERMS);
+}
+
+/* The pairs within --window of the sorted times t[0..n) (normgc_stepexp). */
+static void
+stepexp_budget(struct state *st, const double *t, size_t n)
+{
+	size_t i, lo = 1, terms = 0;
+
+	for (i = 1; i < n; i++) {
+		while (lo < i && !(t[i] - t[lo] < st->o->window))
+			lo++;
+		terms += i - lo + 1;
+	}
+	stepexp_count(st, terms);
+}
+
+/*
+ * normgc_delta at `at` for the sorted times t[0..n): the same sum, over
+ * the points in the window before `at` only.
+ */
+static double
+delta_window(struct state *st, const double *t, const double *x,
+    size_t n, double at)
+{
+	size_t a, e, s;
+
+	e = window_before(st, t, n, at, &a);
+	if (e <= a)
 		return 0;
-	st->terms += lo - a;
+	stepexp_count(st, e - a);
 	s = a > 0 ? a - 1 : 0;	/* a fall at i compares with i - 1 */
-	return normgc_delta(t + s, x + s, lo - s, window, st->o->beta, at);
+	return normgc_delta(t + s, x + s, e - s, st->o->window, st->o->beta,
+	    at);
 }
 
 /*

@@ -69,6 +69,33 @@ load lib
 	    --keep-repeats normalize-gc/stepexp-repeats.tsv
 }
 
+# 12000 snapshots of one group 0.1 ms apart, falling every other one, then
+# R repeats of the last: all within the 3 s window.  step-exp's terms are
+# 12000 * 11999 / 2 = 71994000 pairs, plus 12000 for each repeat; the cap
+# of 2^27 = 134217728 lets 5185 repeats through (134214000), not 5186.
+stepexp_series() {
+	awk -v r="$1" 'BEGIN {
+		print "snapshot\ttime\ttype\tinuse_space\tlabels\tsite\tstack"
+		for (i = 0; i < 12000 + r; i++)
+			printf "s%05d\t2026-11-26T03:00:%02d.%09dZ\theap\t%d\t\t" \
+			    "main.f x.go:1\tmain.main;main.f\n", i, int(i / 10000),
+			    i % 10000 * 100000, i < 12000 ? 1 + i % 2 : 2
+	}'
+}
+
+@test "step-exp: the cap of 2^27 terms counts a repeat's terms before them" {
+	stepexp_series 5185 >"$BATS_TEST_TMPDIR/in.tsv"
+	run normalize-gc --model step-exp "$BATS_TEST_TMPDIR/in.tsv"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 12001 ]
+	stepexp_series 5186 >"$BATS_TEST_TMPDIR/in.tsv"
+	run normalize-gc --model step-exp "$BATS_TEST_TMPDIR/in.tsv"
+	[ "$status" -eq 1 ]
+	[ "$output" = "normalize-gc: step-exp: more than 134217728 pairs of \
+snapshots of one group within --window of each other (shorten --window, \
+or use --model rebase)" ]
+}
+
 @test "--values names the value columns" {
 	golden normalize-gc values normalize-gc --values inuse_space \
 	    normalize-gc/rows.tsv
