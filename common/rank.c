@@ -687,8 +687,8 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 		res->verdict = "leak";
 		res->conf = 1;
 	} else if (n < k->opts.min_snapshots ||
-	    (stats_mk_best_p(len, nseg) > ALPHA && res->mk.tau >= MIN_TAU &&
-	    res->snr >= MIN_SNR && res->tsgrowth > 0)) {
+	    (res->mk.tau >= MIN_TAU && res->snr >= MIN_SNR &&
+	    res->tsgrowth > 0 && stats_mk_best_p(len, nseg) > ALPHA)) {
 		/*
 		 * Too few snapshots for a trend test or a noise estimate, or
 		 * a series that rose over too few snapshots (within its
