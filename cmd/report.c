@@ -51,7 +51,8 @@ static const char usage_text[] =
 "  -V, --version           show the version and exit\n"
 "\n"
 "Exit status: 0 done, 1 bad data or I/O error, 2 bad usage, 3 a fix\n"
-"verification found a regression beyond the tolerance.\n";
+"verification found a regression beyond the tolerance, or a site that\n"
+"rank calls a leak after the fix.\n";
 
 enum {
 	OPT_RULES = 256, OPT_RULES_ONLY, OPT_SOURCE_ROOT, OPT_ESCAPE,

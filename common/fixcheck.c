@@ -3,7 +3,8 @@
  * its columns:
  *   sample rows (pprof2tsv ...): per site function, inuse_space at the last
  *     snapshot and alloc_objects per second over the archive;
- *   suspect rows (rank): per site function, `last` of rank's value column;
+ *   suspect rows (rank): per site function, `last` of rank's value column,
+ *     and rank's verdict (the strongest of the function's groups);
  *   MemStats rows (pprof2tsv --memstats): alloc at the last snapshot.
  */
 #include "config.h"
@@ -27,9 +28,17 @@ struct cell {
 	int		 has[2];
 };
 
+/* A site function's verdict in the suspect rows before and after. */
+struct verd {
+	const char	*v[2];		/* interned in names; NULL: not seen */
+};
+
 struct fixcheck {
 	struct strmap	*cells;		/* "metric\tfunction" -> struct cell */
+	struct strmap	*verdicts;	/* function -> struct verd */
+	struct strmap	*names;		/* verdict strings */
 	int		 inputs[2];
+	int		 judged[2];	/* suspect files with a verdict */
 	struct caps	 lim;
 };
 
@@ -40,6 +49,8 @@ fixcheck_new(const struct caps *l)
 	struct fixcheck *fc = xcalloc(1, sizeof(*fc));
 
 	fc->cells = strmap_new();
+	fc->verdicts = strmap_new();
+	fc->names = strmap_new();
 	fc->lim = *l;
 	return fc;
 }
@@ -54,6 +65,10 @@ fixcheck_free(struct fixcheck *fc)
 	for (i = 0; i < strmap_count(fc->cells); i++)
 		free(strmap_at(fc->cells, i)->value);
 	strmap_free(fc->cells);
+	for (i = 0; i < strmap_count(fc->verdicts); i++)
+		free(strmap_at(fc->verdicts, i)->value);
+	strmap_free(fc->verdicts);
+	strmap_free(fc->names);
 	free(fc);
 }
 
@@ -197,11 +212,46 @@ add_samples(struct fixcheck *fc, int after, struct tsv_reader *t)
 	strmap_free(snaps);
 }
 
+/* How strongly a verdict says leak: a leak, then unsure, then the rest. */
+static int
+verdict_weight(const char *v)
+{
+	if (strcmp(v, "leak") == 0)
+		return 2;
+	return strcmp(v, "insufficient") == 0;
+}
+
+/*
+ * Keep the strongest verdict of func's groups on one side (ties by name,
+ * so the order of the rows does not matter).
+ */
+static void
+put_verdict(struct fixcheck *fc, int after, const char *func,
+    const char *verdict, size_t len)
+{
+	struct strmap_entry *e;
+	struct verd *vd;
+	const char *v;
+	int isnew, w;
+
+	e = strmap_at(fc->verdicts, strmap_intern(fc->verdicts, func,
+	    strlen(func), &isnew));
+	if (isnew)
+		e->value = xcalloc(1, sizeof(struct verd));
+	vd = e->value;
+	v = strmap_at(fc->names, strmap_intern(fc->names, verdict, len,
+	    NULL))->key;
+	if (vd->v[after] == NULL ||
+	    (w = verdict_weight(v) - verdict_weight(vd->v[after])) > 0 ||
+	    (w == 0 && strcmp(v, vd->v[after]) < 0))
+		vd->v[after] = v;
+}
+
 static void
 add_suspects(struct fixcheck *fc, int after, struct tsv_reader *t)
 {
 	size_t csite = tsv_need(t, "site"), clast = tsv_need(t, "last");
-	int cval = tsv_col(t, "value");
+	int cval = tsv_col(t, "value"), cverd = tsv_col(t, "verdict");
 	char *fn, *file, *metric;
 	int line;
 	double v;
@@ -213,6 +263,9 @@ add_suspects(struct fixcheck *fc, int after, struct tsv_reader *t)
 		v = tsv_get_double(t, clast);
 		put(fc, after, metric, fn, v);
 		put(fc, after, metric, TOTAL, v);
+		if (cverd >= 0)
+			put_verdict(fc, after, fn, tsv_get(t, (size_t)cverd),
+			    tsv_len(t, (size_t)cverd));
 		free(metric);
 		free(fn);
 		free(file);
@@ -247,8 +300,10 @@ fixcheck_add(struct fixcheck *fc, int after, const char *path)
 	struct tsv_reader *t = tsv_open_max(1, argv, fc->lim.max_line);
 
 	after = after != 0;
-	if (tsv_col(t, "rank") >= 0)
+	if (tsv_col(t, "rank") >= 0) {
+		fc->judged[after] += tsv_col(t, "verdict") >= 0;
 		add_suspects(fc, after, t);
+	}
 	else if (tsv_col(t, "total_alloc") >= 0)
 		add_memstats(fc, after, t);
 	else
@@ -309,6 +364,111 @@ judge(struct row *r, double tol)
 		r->status = "improved";
 }
 
+/* What the verdicts before and after say of a site function's leak. */
+enum { VS_STILL, VS_NEW, VS_UNSURE, VS_FIXED, VS_NSTATUS };
+
+static const char *const vs_name[VS_NSTATUS] = {
+	"still leaking", "new leak", "unsure", "fixed"
+};
+
+struct vrow {
+	const char	*func;
+	const struct verd *vd;
+	int		 status;
+};
+
+static int
+cmp_vrow(const void *a, const void *b)
+{
+	const struct vrow *x = a, *y = b;
+
+	if (x->status != y->status)
+		return x->status < y->status ? -1 : 1;
+	return strcmp(x->func, y->func);
+}
+
+/*
+ * The site functions that rank called a leak before or after, with what
+ * became of them, in status order; their count in *n, per status in cnt.
+ * A leak before is fixed when the after archive has another verdict for
+ * it or has no row of it, unsure when that verdict is insufficient.
+ */
+static struct vrow *
+judge_verdicts(const struct fixcheck *fc, size_t *n, size_t cnt[])
+{
+	size_t nf = strmap_count(fc->verdicts), i;
+	struct vrow *r = xcalloc(nf + 1, sizeof(*r));
+	const struct verd *vd;
+	int leak[2], k;
+
+	*n = 0;
+	for (i = 0; i < nf; i++) {
+		vd = strmap_at(fc->verdicts, i)->value;
+		for (k = 0; k < 2; k++)
+			leak[k] = vd->v[k] != NULL &&
+			    strcmp(vd->v[k], "leak") == 0;
+		if (!leak[0] && !leak[1])
+			continue;
+		r[*n].func = strmap_at(fc->verdicts, i)->key;
+		r[*n].vd = vd;
+		r[*n].status = leak[1] ? (leak[0] ? VS_STILL : VS_NEW) :
+		    vd->v[1] != NULL && strcmp(vd->v[1], "insufficient") ==
+		    0 ? VS_UNSURE : VS_FIXED;
+		cnt[r[*n].status]++;
+		(*n)++;
+	}
+	qsort(r, *n, sizeof(*r), cmp_vrow);
+	return r;
+}
+
+/* The verdict lines: a sentence, then a table of the sites it counts. */
+static void
+write_verdicts(const struct vrow *r, size_t n, const size_t cnt[],
+    enum report_format fmt, FILE *fp)
+{
+	const char *b, *a;
+	size_t i;
+
+	if (fmt == REPORT_HTML)
+		fprintf(fp, "<p class=\"%s\">", cnt[VS_STILL] + cnt[VS_NEW] >
+		    0 ? "alarm" : cnt[VS_UNSURE] > 0 ? "unsure" : "ok");
+	fprintf(fp, "%sLeaks (rank's verdicts): %zu still leaking, %zu new, "
+	    "%zu fixed, %zu unsure.%s\n", fmt == REPORT_MARKDOWN ? "**" : "",
+	    cnt[VS_STILL], cnt[VS_NEW], cnt[VS_FIXED], cnt[VS_UNSURE],
+	    fmt == REPORT_MARKDOWN ? "**\n" : fmt == REPORT_HTML ? "</p>" :
+	    "\n");
+	if (n == 0)
+		return;
+	if (fmt == REPORT_HTML)
+		fprintf(fp, "<table>\n<tr><th>site</th><th>before</th>"
+		    "<th>after</th><th>status</th></tr>\n");
+	else if (fmt == REPORT_MARKDOWN)
+		fprintf(fp, "| site | before | after | status |\n"
+		    "|---|---|---|---|\n");
+	else
+		fprintf(fp, "%-60s %-12s %-12s  %s\n", "site", "before",
+		    "after", "status");
+	for (i = 0; i < n; i++) {
+		b = r[i].vd->v[0] != NULL ? r[i].vd->v[0] : "-";
+		a = r[i].vd->v[1] != NULL ? r[i].vd->v[1] : "-";
+		if (fmt == REPORT_HTML) {
+			fprintf(fp, "<tr><td><code>");
+			report_html_escape(fp, r[i].func);
+			fprintf(fp, "</code></td><td>%s</td><td>%s</td>"
+			    "<td>%s</td></tr>\n", b, a, vs_name[r[i].status]);
+		} else if (fmt == REPORT_MARKDOWN)
+			fprintf(fp, "| `%s` | %s | %s | %s |\n", r[i].func, b,
+			    a, vs_name[r[i].status]);
+		else
+			fprintf(fp, "%-60.60s %-12.12s %-12.12s  %s\n",
+			    r[i].func, b, a, vs_name[r[i].status]);
+	}
+	if (fmt == REPORT_HTML)
+		fprintf(fp, "</table>\n");
+	else
+		fprintf(fp, "\n");
+}
+
 static void
 fmt_val(char *buf, size_t size, const char *metric, double v)
 {
@@ -330,8 +490,9 @@ fmt_change(char *buf, size_t size, double pct)
 }
 
 /*
- * Write the comparison and return how many rows regressed.  Rows: per
- * metric the total, then the FIXCHECK_TOP sites with the largest value.
+ * Write the comparison and return how many rows regressed and how many
+ * sites rank still or newly calls a leak.  Rows: per metric the total,
+ * then the FIXCHECK_TOP sites with the largest value.
  */
 size_t
 fixcheck_write(struct fixcheck *fc, double tol, enum report_format fmt,
@@ -342,6 +503,8 @@ fixcheck_write(struct fixcheck *fc, double tol, enum report_format fmt,
 	char **keys = xcalloc(n + 1, sizeof(char *)), *tab;
 	char b[32], a[32], ch[32];
 	const char *prev = "";
+	size_t nv = 0, cnt[VS_NSTATUS] = { 0 };
+	struct vrow *vr = NULL;
 
 	for (i = 0; i < n; i++) {
 		struct strmap_entry *e = strmap_at(fc->cells, i);
@@ -363,6 +526,8 @@ fixcheck_write(struct fixcheck *fc, double tol, enum report_format fmt,
 	}
 	for (i = 0; i < n; i++)
 		nreg += strcmp(rows[i].status, "regressed") == 0;
+	if (fc->judged[0] > 0 && fc->judged[1] > 0)
+		vr = judge_verdicts(fc, &nv, cnt);
 	if (fmt == REPORT_HTML) {
 		report_html_head(fp, title);
 		fprintf(fp, "<h1>");
@@ -377,7 +542,9 @@ fixcheck_write(struct fixcheck *fc, double tol, enum report_format fmt,
 	fprintf(fp, "%s%zu regression%s beyond the tolerance of %.1f%%.%s\n",
 	    fmt == REPORT_MARKDOWN ? "**" : "", nreg, nreg == 1 ? "" : "s",
 	    tol * 100, fmt == REPORT_MARKDOWN ? "**\n" :
-	    fmt == REPORT_HTML ? "</p>" : "\n");
+	    fmt == REPORT_HTML ? "</p>" : vr != NULL ? "" : "\n");
+	if (vr != NULL)
+		write_verdicts(vr, nv, cnt, fmt, fp);
 	if (fmt == REPORT_HTML)
 		fprintf(fp, "<table>\n<tr><th>metric</th><th>site</th>"
 		    "<th>before</th><th>after</th><th>change</th>"
@@ -422,5 +589,6 @@ fixcheck_write(struct fixcheck *fc, double tol, enum report_format fmt,
 		free(keys[i]);
 	free(keys);
 	free(rows);
-	return nreg;
+	free(vr);
+	return nreg + cnt[VS_STILL] + cnt[VS_NEW];
 }

@@ -375,13 +375,13 @@ teardown() {
 	    leakatlas run memstats-drift --set archive=memstats"
 }
 
-@test "fix-verify: the same archive before and after has no regression" {
+@test "fix-verify: the same archive before and after: no regression, but its leaks still leak, exit 3" {
 	need_stages
 	golden leakatlas fix-verify-same leakatlas run fix-verify \
 	    --set before=two-leaks --set after=two-leaks
 }
 
-@test "fix-verify: new growth after the change is a regression, exit 3" {
+@test "fix-verify: another program after: two leaks fixed, a new one and new growth, exit 3" {
 	need_stages
 	golden leakatlas fix-verify-regression leakatlas run fix-verify \
 	    --set before=two-leaks --set after=../../examples/archive

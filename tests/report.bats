@@ -236,6 +236,16 @@ for i, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	    --after report/before.tsv -f markdown
 }
 
+@test "report: fix verification, rank's verdicts: new, unsure, fixed" {
+	# verdicts-after.tsv is suspects.tsv with verdicts changed: a steady
+	# site became a leak (new, exit 3); of recordError's two leak groups
+	# one is insufficient and one steady (the stronger, unsure, counts);
+	# sessionStore's leak group is steady and its plateau group stays
+	# (fixed; plateau before steady by name).
+	golden report fix-verdicts report -f markdown \
+	    --before report/suspects.tsv --after report/verdicts-after.tsv
+}
+
 @test "report: fix verification with rank and MemStats rows, html" {
 	golden report fix-html report -f html --tolerance 10% \
 	    --before report/suspects.tsv --before report/memstats.tsv \
