@@ -26,6 +26,8 @@
 #define PLATEAU_STOP	0.75	/* growth slowed this much: plateau */
 #define BURST_SNR	4.0	/* excursion over noise for a burst */
 #define RECENT_SNR	2.0	/* last half's growth over noise for a leak */
+#define SPARSE_ALPHA	0.05	/* a stop of sparse sample steps: P(so few) */
+#define SPARSE_MAX	1000.0	/* sample steps expected: beyond, not sparse */
 
 struct snap {
 	int64_t		 t;
@@ -565,6 +567,59 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
 	return ts * (x[n - 1] - x[n - m]) / fl;
 }
 
+/*
+ * Whether a stretch from y[i] to the last snapshot is too short, for the
+ * sample steps (quanta q) that growth at its rate before the stretch
+ * would add, to show that growth stopped.  A leak of few sampled objects rises by whole samples:
+ * a step now and then, flat in between, never down.  The Theil-Sen slopes
+ * of the stop tests are medians, 0 on such a stretch when most pairs fall
+ * between two steps, while its expected e steps can still be few.  So a
+ * stretch that never falls, and rose by k steps where P(X <= k) is above
+ * SPARSE_ALPHA for X Poisson of mean e, says nothing of a stop.  A cache
+ * that filled and is sampled anew falls as well as rises; one that keeps
+ * its samples stays flat where e is large.  Beyond SPARSE_MAX steps (a
+ * series of many small values, or normalised ones) the question is not
+ * asked.
+ */
+static int
+late_inconclusive(const double *x, const double *y, size_t n,
+    const size_t *len, size_t nseg, size_t i, double q)
+{
+	double e, rise = 0, span = 0;
+	size_t j, s, o, end;
+
+	if (q <= 0 || i + 1 >= n)
+		return 0;
+	/* The rate before the stretch: rise over time, within processes. */
+	for (s = o = 0; s < nseg && o < i; o += len[s++]) {
+		end = o + len[s] < i + 1 ? o + len[s] : i + 1;
+		rise += y[end - 1] - y[o];
+		span += x[end - 1] - x[o];
+	}
+	if (!(span > 0) || !(rise > 0))
+		return 0;
+	e = rise / span * (x[n - 1] - x[i]) / q;
+	if (!(e <= SPARSE_MAX))
+		return 0;
+	for (j = i + 1; j < n; j++)
+		if (y[j] < y[j - 1])
+			return 0;
+	return stats_poisson_cdf(floor((y[n - 1] - y[i]) / q + 0.5), e) >
+	    SPARSE_ALPHA;
+}
+
+/* Where the last third that recent_plateau measures starts. */
+static size_t
+plateau_start(const struct rank *k, size_t n, const size_t *len,
+    size_t nseg)
+{
+	size_t m = len[nseg - 1];
+
+	if (nseg > 1 && m >= k->opts.min_snapshots)
+		return n - m / 3;
+	return n - n / 3;
+}
+
 /* The time spanned within processes: the sum of each one's span. */
 static double
 seg_span(const double *x, const size_t *len, size_t nseg)
@@ -646,7 +701,7 @@ static void
 analyse(const struct rank *k, const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, double *icpt, struct result *res)
 {
-	double q, fl, med, exc, ft, fs, fp, rs, *tmp;
+	double q, fl, med, exc, ft, fs, fp, rs, pl, *tmp;
 	size_t i, high;
 
 	res->first = y[0];
@@ -666,6 +721,9 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	q = stats_quantum(y, n);
 	fl = isnan(res->noise) || res->noise < q ? q : res->noise;
 	res->snr = fl > 0 ? res->tsgrowth / fl : 0;
+	/* The plateau, unless its last third cannot tell a stop. */
+	pl = late_inconclusive(x, y, n, len, nseg, plateau_start(k, n, len,
+	    nseg), q) ? NAN : res->plateau;
 	tmp = xreallocarray(NULL, n, sizeof(*tmp));
 	memcpy(tmp, y, n * sizeof(*tmp));
 	med = stats_median(tmp, n);
@@ -678,8 +736,7 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	ft = (res->mk.tau > 0 ? res->mk.tau : 0) *
 	    clamp01(-log10(res->mk.p) / -log10(ALPHA));
 	fs = clamp01((res->snr - 1) / MIN_SNR);
-	fp = isnan(res->plateau) ? 1 :
-	    clamp01((0.9 - res->plateau) / (0.9 - 0.5));
+	fp = isnan(pl) ? 1 : clamp01((0.9 - pl) / (0.9 - 0.5));
 	res->conf = ft * fs * fp;
 
 	if (k->goroutine && k->opts.goroutines > 0 &&
@@ -703,13 +760,16 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
 	    res->snr >= MIN_SNR && res->tsgrowth > 0) {
 		rs = recent_snr(k, x, y, n, len, nseg, fl);
+		if (late_inconclusive(x, y, n, len, nseg,
+		    n - len[nseg - 1] / 2, q))
+			rs = NAN;
 		if (!isnan(rs) && rs < RECENT_SNR) {
 			/* Grew, but no longer above the noise. */
 			res->verdict = "plateau";
 			res->conf *= clamp01(rs / RECENT_SNR);
 		} else
-			res->verdict = !isnan(res->plateau) &&
-			    res->plateau >= PLATEAU_STOP ? "plateau" : "leak";
+			res->verdict = !isnan(pl) && pl >= PLATEAU_STOP ?
+			    "plateau" : "leak";
 	}
 	else if (res->mk.tau <= -MIN_TAU && res->mk.p <= ALPHA &&
 	    -res->tsgrowth >= MIN_SNR * fl)

@@ -421,6 +421,33 @@ stats_step_share(const double *y, size_t n)
 }
 
 /*
+ * P(X <= k) for X of the Poisson law of mean lambda: 0 for k < 0, 1 for
+ * lambda <= 0.  Terms are summed up to floor(k), stopping once they no
+ * longer change the sum; lambda is meant to be small (up to hundreds).
+ */
+double
+stats_poisson_cdf(double k, double lambda)
+{
+	double term, sum;
+	long i, kk;
+
+	if (isnan(k) || isnan(lambda) || k < 0)
+		return 0;
+	if (lambda <= 0)
+		return 1;
+	term = exp(-lambda);
+	sum = term;
+	kk = k > 1e9 ? 1000000000L : (long)k;
+	for (i = 1; i <= kk; i++) {
+		term *= lambda / (double)i;
+		sum += term;
+		if ((double)i > lambda && term < sum * 1e-17)
+			break;
+	}
+	return sum > 1 ? 1 : sum;
+}
+
+/*
  * How much the growth slowed down: the Theil-Sen slope over the first two
  * thirds of the series (early) against the one over the last third (late).
  * 1 - late/early clipped to [0, 1]: 0 when growth kept its pace (or sped

@@ -49,6 +49,18 @@ load lib
 	golden rank spread rank rank/spread.tsv
 }
 
+@test "rank: a sparsely sampled leak flat between its steps is a leak, not a plateau" {
+	# main.watch rises one sample at a time (6 in 30 snapshots), flat for
+	# the last 8.  At its rate before them, its last third (from 5
+	# samples at 60 s) was due 2.25 steps and had 1, P(X <= 1) = 0.34;
+	# its last half (from 4 at 45 s) 3.73 and had 2, P(X <= 2) = 0.28
+	# (python3, Poisson): no evidence of a stop, so a leak.  main.cache
+	# rose 20 samples in 10 snapshots, then none in 20: its last third
+	# was due 9.47 (P(0) = 8e-5), a plateau.  main.lru filled, then
+	# falls and rises: a plateau.
+	golden rank sparse-steps rank rank/sparse-steps.tsv
+}
+
 @test "rank: --min-share" {
 	golden rank min-share rank --min-share 0.3 rank/small.tsv
 }

@@ -418,6 +418,27 @@ test_step_share(void)
 	is_double(stats_step_share(even, 1), 1, 0, "step share, one point");
 }
 
+/*
+ * Poisson CDF: values from python3, sum(exp(-l) * l**i / factorial(i)
+ * for i in range(k + 1)).
+ */
+static void
+test_poisson_cdf(void)
+{
+	is_double(stats_poisson_cdf(0, 3), 0.049787068367863944, 1e-15,
+	    "poisson: P(0 | 3) = e^-3");
+	is_double(stats_poisson_cdf(1, 3), 0.19914827347145578, 1e-15,
+	    "poisson: P(<= 1 | 3)");
+	is_double(stats_poisson_cdf(2.7, 6), 0.06196880441665896, 1e-15,
+	    "poisson: k is floored");
+	is_double(stats_poisson_cdf(5, 2.5), 0.9579789618046938, 1e-15,
+	    "poisson: P(<= 5 | 2.5)");
+	is_double(stats_poisson_cdf(-1, 2), 0, 0, "poisson: k < 0");
+	is_double(stats_poisson_cdf(3, 0), 1, 0, "poisson: lambda 0");
+	is_double(stats_poisson_cdf(1e12, 50), 1, 1e-12,
+	    "poisson: a huge k stops early");
+}
+
 int
 main(void)
 {
@@ -431,5 +452,6 @@ main(void)
 	test_segments();
 	test_drift();
 	test_step_share();
+	test_poisson_cdf();
 	return done_testing();
 }
