@@ -27,7 +27,7 @@
 #define BURST_SNR	4.0	/* excursion over noise for a burst */
 #define RECENT_SNR	2.0	/* last half's growth over noise for a leak */
 #define SPARSE_ALPHA	0.05	/* a stop of sparse sample steps: P(so few) */
-#define SPARSE_MAX	1000.0	/* sample steps expected: beyond, not sparse */
+#define SPARSE_MAX	500.0	/* sample steps expected: beyond, not sparse */
 
 struct snap {
 	int64_t		 t;
@@ -570,8 +570,9 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
 /*
  * Whether a stretch from y[i] to the last snapshot is too short, for the
  * sample steps (quanta q) that growth at its rate before the stretch
- * would add, to show that growth stopped.  A leak of few sampled objects rises by whole samples:
- * a step now and then, flat in between, never down.  The Theil-Sen slopes
+ * would add, to show that growth stopped.  A leak of few sampled objects
+ * rises by whole samples: a step now and then, flat in between, never
+ * down.  The Theil-Sen slopes
  * of the stop tests are medians, 0 on such a stretch when most pairs fall
  * between two steps, while its expected e steps can still be few.  So a
  * stretch that never falls, and rose by k steps where P(X <= k) is above
