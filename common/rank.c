@@ -28,6 +28,7 @@
 #define RECENT_SNR	2.0	/* last half's growth over noise for a leak */
 #define SPARSE_ALPHA	0.05	/* a stop of sparse sample steps: P(so few) */
 #define SPARSE_MAX	500.0	/* sample steps expected: beyond, not sparse */
+#define RETAIN_FALL	0.5	/* kept share of allocations fell this much */
 
 struct snap {
 	int64_t		 t;
@@ -621,6 +622,34 @@ plateau_start(const struct rank *k, size_t n, const size_t *len,
 	return n - n / 3;
 }
 
+/*
+ * How the share of its allocations that a group keeps changed: over the
+ * last half of the last process, the objects it came to hold per object
+ * it allocated (io, ao: in-use and cumulative allocated objects), against
+ * the same over that process before.  A leak keeps what it allocates,
+ * every sample of it, so the share stays (at 1 for a pure leak); a cache
+ * that filled keeps allocating as it evicts, and its share falls towards
+ * 0.  NAN when the last process is too short, or either half allocated
+ * or kept nothing.
+ */
+static double
+retention_change(const double *ao, const double *io, size_t n,
+    const size_t *len, size_t nseg)
+{
+	size_t m = len[nseg - 1] / 2, a = n - len[nseg - 1], b = n - m;
+	double da0, di0, da, di;
+
+	if (m < 3)
+		return NAN;
+	da0 = ao[b] - ao[a];
+	di0 = io[b] - io[a];
+	da = ao[n - 1] - ao[b];
+	di = io[n - 1] - io[b];
+	if (!(da0 > 0 && di0 > 0 && da > 0))
+		return NAN;
+	return di / da / (di0 / da0);
+}
+
 /* The time spanned within processes: the sum of each one's span. */
 static double
 seg_span(const double *x, const size_t *len, size_t nseg)
@@ -1068,7 +1097,7 @@ rank_write(struct rank *k, struct tsv_writer *w)
 {
 	uint32_t *order, *kept, *rep;
 	struct result *res;
-	double *x, *y, *ao, *icpt, totlast, maxg = 0, rate;
+	double *x, *y, *ao, *io, *icpt, totlast, maxg = 0, rate, rc;
 	size_t n, i, j, nseg, *len, written = 0, leaks = 0;
 	const struct group *g;
 	char *buf = NULL;
@@ -1084,6 +1113,7 @@ rank_write(struct rank *k, struct tsv_writer *w)
 	x = xreallocarray(NULL, n, sizeof(*x));
 	y = xreallocarray(NULL, n, sizeof(*y));
 	ao = xreallocarray(NULL, n, sizeof(*ao));
+	io = xreallocarray(NULL, n, sizeof(*io));
 	len = xreallocarray(NULL, n, sizeof(*len));
 	icpt = xreallocarray(NULL, n, sizeof(*icpt));
 	nseg = processes(k, kept, n, len);
@@ -1101,12 +1131,20 @@ rank_write(struct rank *k, struct tsv_writer *w)
 		res[j].share = totlast > 0 ? res[j].last / totlast : NAN;
 		res[j].age = NAN;
 		if (k->has_age && n >= 2) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				ao[i] = at(g->ao, g->cap, kept[i]);
+				io[i] = at(g->io, g->cap, kept[i]);
+			}
 			rate = stats_ols_seg(x, ao, len, nseg, NULL);
-			if (rate > 0 && at(g->io, g->cap, kept[n - 1]) > 0)
-				res[j].age = at(g->io, g->cap,
-				    kept[n - 1]) / rate;
+			if (rate > 0 && io[n - 1] > 0)
+				res[j].age = io[n - 1] / rate;
+			/* Still allocating, no longer keeping: it filled. */
+			rc = retention_change(ao, io, n, len, nseg);
+			if (strcmp(res[j].verdict, "leak") == 0 &&
+			    rc < RETAIN_FALL) {
+				res[j].verdict = "plateau";
+				res[j].conf *= clamp01(rc / RETAIN_FALL);
+			}
 		}
 		if (res[j].tsgrowth > maxg)
 			maxg = res[j].tsgrowth;
@@ -1134,6 +1172,7 @@ rank_write(struct rank *k, struct tsv_writer *w)
 	free(icpt);
 	free(len);
 	free(ao);
+	free(io);
 	free(y);
 	free(x);
 	free(rep);

@@ -61,6 +61,15 @@ load lib
 	golden rank sparse-steps rank rank/sparse-steps.tsv
 }
 
+@test "rank: a group that allocates on but keeps less of it filled: plateau" {
+	# main.cache keeps 250 of its first 300 objects (0.83) and 72 of the
+	# next 270 (0.27): its share kept fell to 0.32 of what it was, under
+	# 0.5, so its rising trend (plateau 0.68, a leak before) is a
+	# plateau, its confidence times 0.32 / 0.5 (0.55 -> 0.352).
+	# main.leak keeps all it allocates: a leak.
+	golden rank retention rank rank/retention.tsv
+}
+
 @test "rank: --min-share" {
 	golden rank min-share rank --min-share 0.3 rank/small.tsv
 }
