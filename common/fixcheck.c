@@ -256,6 +256,7 @@ add_suspects(struct fixcheck *fc, int after, struct tsv_reader *t)
 	int line;
 	double v;
 
+	fc->judged[after] += cverd >= 0;
 	while (tsv_next(t)) {
 		report_split_site(tsv_get(t, csite), &fn, &file, &line);
 		metric = xstrdup(cval >= 0 && tsv_len(t, (size_t)cval) > 0 ?
@@ -300,10 +301,8 @@ fixcheck_add(struct fixcheck *fc, int after, const char *path)
 	struct tsv_reader *t = tsv_open_max(1, argv, fc->lim.max_line);
 
 	after = after != 0;
-	if (tsv_col(t, "rank") >= 0) {
-		fc->judged[after] += tsv_col(t, "verdict") >= 0;
+	if (tsv_col(t, "rank") >= 0)
 		add_suspects(fc, after, t);
-	}
 	else if (tsv_col(t, "total_alloc") >= 0)
 		add_memstats(fc, after, t);
 	else
