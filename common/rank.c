@@ -29,6 +29,7 @@
 #define SPARSE_ALPHA	0.05	/* a stop of sparse sample steps: P(so few) */
 #define SPARSE_MAX	500.0	/* sample steps expected: beyond, not sparse */
 #define RETAIN_FALL	0.5	/* kept share of allocations fell this much */
+#define STAIR_RISES	3	/* rises of a never-falling series: growth */
 
 struct snap {
 	int64_t		 t;
@@ -610,6 +611,34 @@ late_inconclusive(const double *x, const double *y, size_t n,
 	    SPARSE_ALPHA;
 }
 
+/*
+ * The growth of a series that never fell within a process and rose at
+ * STAIR_RISES snapshots or more: the sum of each process's rise from its
+ * first to its last value; else 0.  A leak of few sampled objects is such
+ * a staircase, flat between its steps, and the Theil-Sen slope, a median
+ * of pairwise slopes most of which fall between two steps (or within a
+ * long flat start), tells a fraction of its rise.  A series that never
+ * fell has no noise about its rise to discount, so the rise is its
+ * growth.  A single jump that stayed is no staircase.
+ */
+static double
+stair_growth(const double *y, const size_t *len, size_t nseg)
+{
+	double rise = 0;
+	size_t s, o, j, rises = 0;
+
+	for (s = o = 0; s < nseg; o += len[s++]) {
+		for (j = o + 1; j < o + len[s]; j++) {
+			if (y[j] < y[j - 1])
+				return 0;
+			if (y[j] > y[j - 1])
+				rises++;
+		}
+		rise += y[o + len[s] - 1] - y[o];
+	}
+	return rises >= STAIR_RISES ? rise : 0;
+}
+
 /* Where the last third that recent_plateau measures starts. */
 static size_t
 plateau_start(const struct rank *k, size_t n, const size_t *len,
@@ -731,7 +760,7 @@ static void
 analyse(const struct rank *k, const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, double *icpt, struct result *res)
 {
-	double q, fl, med, exc, ft, fs, fp, rs, pl, *tmp;
+	double q, fl, med, exc, ft, fs, fp, rs, pl, sg, *tmp;
 	size_t i, high;
 
 	res->first = y[0];
@@ -750,7 +779,9 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	res->noise = stats_noise_seg(x, y, len, nseg, res->ts, icpt);
 	q = stats_quantum(y, n);
 	fl = isnan(res->noise) || res->noise < q ? q : res->noise;
-	res->snr = fl > 0 ? res->tsgrowth / fl : 0;
+	sg = stair_growth(y, len, nseg);
+	res->snr = fl > 0 ? (sg > 0 && sg > res->tsgrowth ? sg :
+	    res->tsgrowth) / fl : 0;
 	/* The plateau, unless its last third cannot tell a stop. */
 	pl = late_inconclusive(x, y, n, len, nseg, plateau_start(k, n, len,
 	    nseg), q) ? NAN : res->plateau;

@@ -61,6 +61,17 @@ load lib
 	golden rank sparse-steps rank rank/sparse-steps.tsv
 }
 
+@test "rank: a staircase that never fell is measured by its rise" {
+	# 30 snapshots 3 s apart, one sample 524288 B.  main.watch is 0 for
+	# 20 snapshots, then rises at 4 (1,2,2,2,3,3,4,4,4,4 samples), never
+	# falling: its rise, 4 samples over a noise floor of 1 sample, gives
+	# snr 4 (the Theil-Sen slope, 17476.3 B/s over 87 s, gave 2.9 < 3,
+	# and it was a plateau); tau 0.54, p 5e-7: a leak.  main.fell is the
+	# same but falls once: Theil-Sen, snr 2.23.  main.once jumped once,
+	# to 4 samples, and stayed: one rise is no staircase (snr 1.12).
+	golden rank staircase rank rank/staircase.tsv
+}
+
 @test "rank: a group that allocates on but keeps less of it filled: plateau" {
 	# main.cache keeps 250 of its first 300 objects (0.83) and 72 of the
 	# next 270 (0.27): its share kept fell to 0.32 of what it was, under
