@@ -588,7 +588,7 @@ static int
 late_inconclusive(const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, size_t i, double q)
 {
-	double e, rise = 0, span = 0;
+	double e, rise = 0, span = 0, small = 0;
 	size_t j, s, o, end;
 
 	if (q <= 0 || i + 1 >= n)
@@ -604,9 +604,13 @@ late_inconclusive(const double *x, const double *y, size_t n,
 	e = rise / span * (x[n - 1] - x[i]) / q;
 	if (!(e <= SPARSE_MAX))
 		return 0;
-	for (j = i + 1; j < n; j++)
+	for (j = i + 1; j < n; j++) {
 		if (y[j] < y[j - 1])
 			return 0;
+		if (y[j] - y[j - 1] < q / 2 && (small += y[j] - y[j - 1]) >=
+		    q / 2)
+			return 0;
+	}
 	return stats_poisson_cdf(floor((y[n - 1] - y[i]) / q + 0.5), e) >
 	    SPARSE_ALPHA;
 }
@@ -760,7 +764,7 @@ static void
 analyse(const struct rank *k, const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, double *icpt, struct result *res)
 {
-	double q, fl, med, exc, ft, fs, fp, rs, pl, sg, *tmp;
+	double q, qs, fl, med, exc, ft, fs, fp, rs, pl, sg, *tmp;
 	size_t i, high;
 
 	res->first = y[0];
@@ -782,9 +786,15 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	sg = stair_growth(y, len, nseg);
 	res->snr = fl > 0 ? (sg > 0 && sg > res->tsgrowth ? sg :
 	    res->tsgrowth) / fl : 0;
-	/* The plateau, unless its last third cannot tell a stop. */
+	/*
+	 * The plateau, unless its last third cannot tell a stop, in steps of
+	 * the series' typical rise (at least its quantum).
+	 */
+	qs = stats_median_rise(y, len, nseg);
+	if (qs < q)
+		qs = q;
 	pl = late_inconclusive(x, y, n, len, nseg, plateau_start(k, n, len,
-	    nseg), q) ? NAN : res->plateau;
+	    nseg), qs) ? NAN : res->plateau;
 	tmp = xreallocarray(NULL, n, sizeof(*tmp));
 	memcpy(tmp, y, n * sizeof(*tmp));
 	med = stats_median(tmp, n);
@@ -822,7 +832,7 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	    res->snr >= MIN_SNR && res->tsgrowth > 0) {
 		rs = recent_snr(k, x, y, n, len, nseg, fl);
 		if (late_inconclusive(x, y, n, len, nseg,
-		    n - len[nseg - 1] / 2, q))
+		    n - len[nseg - 1] / 2, qs))
 			rs = NAN;
 		if (!isnan(rs) && rs < RECENT_SNR) {
 			/* Grew, but no longer above the noise. */

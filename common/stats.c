@@ -375,6 +375,33 @@ cmp_double(const void *a, const void *b)
 }
 
 /*
+ * The median of the rises between consecutive values of y within each of
+ * nseg processes of len[] values: the size of a typical step up of a
+ * sampled series, which a mix of sample sizes (a cluster of sites, a
+ * slice regrown to another size) does not shrink as it shrinks the
+ * smallest difference.  0 when the series never rose.
+ */
+double
+stats_median_rise(const double *y, const size_t *len, size_t nseg)
+{
+	double *r, m;
+	size_t s, o, j, n = 0;
+
+	for (s = o = 0; s < nseg; o += len[s++])
+		n += len[s];
+	if (n == 0)
+		return 0;
+	r = xreallocarray(NULL, n, sizeof(*r));
+	for (s = o = 0, n = 0; s < nseg; o += len[s++])
+		for (j = o + 1; j < o + len[s]; j++)
+			if (y[j] > y[j - 1])
+				r[n++] = y[j] - y[j - 1];
+	m = n > 0 ? stats_median(r, n) : 0;
+	free(r);
+	return m;
+}
+
+/*
  * The smallest positive difference between two values of y: the step of a
  * sampled series (one sample), 0 when y holds a single value.
  */

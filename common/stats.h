@@ -41,6 +41,7 @@ double	stats_normal_sf2(double);
 double	stats_noise(const double *, const double *, size_t, double,
 	    double);
 double	stats_quantum(const double *, size_t);
+double	stats_median_rise(const double *, const size_t *, size_t);
 double	stats_step_share(const double *, size_t);
 double	stats_poisson_cdf(double, double);
 double	stats_plateau(const double *, const double *, size_t);

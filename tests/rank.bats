@@ -69,6 +69,13 @@ load lib
 	# and it was a plateau); tau 0.54, p 5e-7: a leak.  main.fell is the
 	# same but falls once: Theil-Sen, snr 2.23.  main.once jumped once,
 	# to 4 samples, and stayed: one rise is no staircase (snr 1.12).
+	# main.mixed (a cluster of two lines, sampled values 524328 and
+	# 614999, and a regrown slice: a rise of 27634) is flat over its last
+	# third but for one sample and the 27634.  In steps of its smallest
+	# difference (27634) that third was due 52.7 and had 20, P = 2e-7: a
+	# stop, plateau.  In steps of its median rise (524328; the 27634 is
+	# under half a step) it was due 2.78 (rate 3236639 B in 60 s, 27 s)
+	# and had 1, P(X <= 1) = 0.23: no evidence of a stop, a leak.
 	golden rank staircase rank rank/staircase.tsv
 }
 

@@ -197,6 +197,25 @@ test_noise_quantum(void)
 
 	is_double(stats_quantum(q, 5), 512, 0, "quantum: smallest step");
 	is_double(stats_quantum(line, 1), 0, 0, "quantum of one value");
+	/*
+	 * Median rise: rises 512, 512, 27 (a regrown slice) and, in the
+	 * second process, 600: median of 27 512 512 600 = (512 + 512) / 2.
+	 * The fall and the step between the processes do not count.
+	 */
+	{
+		static const double st[] = { 0, 512, 1024, 1051, 1051,
+		    100, 700, 650 };
+		static const size_t stlen[] = { 5, 3 };
+		static const size_t one[] = { 3 };
+		static const double flat[] = { 5, 5, 4 };
+
+		is_double(stats_median_rise(st, stlen, 2), 512, 0,
+		    "median rise: within processes, rises only");
+		is_double(stats_median_rise(st, stlen, 1 /* 5 values */), 512,
+		    0, "median rise of 512 512 27: 512");
+		is_double(stats_median_rise(flat, one, 1), 0, 0,
+		    "median rise of a series that never rose: 0");
+	}
 	is_double(stats_noise(x5, line, 5, 2, 1), 0, 0,
 	    "noise about an exact line is 0");
 	/* Residuals 0 0 100 0 0: the median absolute residual is 0. */
