@@ -571,24 +571,25 @@ recent_snr(const struct rank *k, const double *x, const double *y, size_t n,
 
 /*
  * Whether a stretch from y[i] to the last snapshot is too short, for the
- * sample steps (quanta q) that growth at its rate before the stretch
- * would add, to show that growth stopped.  A leak of few sampled objects
- * rises by whole samples: a step now and then, flat in between, never
- * down.  The Theil-Sen slopes
- * of the stop tests are medians, 0 on such a stretch when most pairs fall
- * between two steps, while its expected e steps can still be few.  So a
- * stretch that never falls, and rose by k steps where P(X <= k) is above
- * SPARSE_ALPHA for X Poisson of mean e, says nothing of a stop.  A cache
- * that filled and is sampled anew falls as well as rises; one that keeps
- * its samples stays flat where e is large.  Beyond SPARSE_MAX steps (a
- * series of many small values, or normalised ones) the question is not
- * asked.
+ * sample steps q that growth at its rate before the stretch would add, to
+ * show that growth stopped.  A leak of few sampled objects rises by whole
+ * samples: a step now and then, flat in between, never down by a sample.
+ * The Theil-Sen slopes of the stop tests are medians, 0 on such a stretch
+ * when most pairs fall between two steps, while its expected e steps can
+ * still be few.  So a stretch that never fell by half a step, and rose by
+ * k steps where P(X <= k) is above SPARSE_ALPHA for X Poisson of mean e,
+ * says nothing of a stop.  Moves under half a step are samples resized (a
+ * regrown slice freed the old array): allowed while they add up to less
+ * than half a step, else the stretch did not move in steps.  A cache that
+ * filled and is sampled anew falls as well as rises; one that keeps its
+ * samples stays flat where e is large.  Beyond SPARSE_MAX steps (a series
+ * of many small values, or normalised ones) the question is not asked.
  */
 static int
 late_inconclusive(const double *x, const double *y, size_t n,
     const size_t *len, size_t nseg, size_t i, double q)
 {
-	double e, rise = 0, span = 0, small = 0;
+	double d, e, rise = 0, span = 0, small = 0;
 	size_t j, s, o, end;
 
 	if (q <= 0 || i + 1 >= n)
@@ -605,10 +606,10 @@ late_inconclusive(const double *x, const double *y, size_t n,
 	if (!(e <= SPARSE_MAX))
 		return 0;
 	for (j = i + 1; j < n; j++) {
-		if (y[j] < y[j - 1])
+		d = y[j] - y[j - 1];
+		if (d <= -q / 2)
 			return 0;
-		if (y[j] - y[j - 1] < q / 2 && (small += y[j] - y[j - 1]) >=
-		    q / 2)
+		if (fabs(d) < q / 2 && (small += fabs(d)) >= q / 2)
 			return 0;
 	}
 	return stats_poisson_cdf(floor((y[n - 1] - y[i]) / q + 0.5), e) >

@@ -76,6 +76,11 @@ load lib
 	# stop, plateau.  In steps of its median rise (524328; the 27634 is
 	# under half a step) it was due 2.78 (rate 3236639 B in 60 s, 27 s)
 	# and had 1, P(X <= 1) = 0.23: no evidence of a stop, a leak.
+	# main.regrow rose 8 samples of 524800 in 60 s, then over its last
+	# third (27 s) 2, with a sample resized up and back by 90199 (a
+	# regrown slice): it fell, but by under half a step, and its small
+	# moves add up to 180398 < 262400.  Due 3.6, had 2, P(X <= 2) = 0.30:
+	# a leak (plateau 1, and a plateau when any fall stopped the rule).
 	golden rank staircase rank rank/staircase.tsv
 }
 
