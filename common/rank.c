@@ -546,6 +546,33 @@ recent_plateau(const struct rank *k, const double *x, const double *y,
 }
 
 /*
+ * Whether the last process ends below where the one before it ended
+ * still growing (its own plateau measure under PLATEAU_STOP, its last
+ * value above its first).  A bounded cache fills to its bound in every
+ * process; a leak that the previous process carried higher, without a
+ * stop, is not bounded where the last one now pauses (a lull in the load,
+ * a process too young), so a stop test of the last process alone says
+ * nothing.
+ */
+static int
+below_earlier_rise(const struct rank *k, const double *x, const double *y,
+    size_t n, const size_t *len, size_t nseg)
+{
+	size_t m, o;
+	double p;
+
+	if (nseg < 2)
+		return 0;
+	m = len[nseg - 2];
+	o = n - len[nseg - 1] - m;
+	if (m < k->opts.min_snapshots || !(y[o + m - 1] > y[o]) ||
+	    !(y[n - 1] < y[o + m - 1]))
+		return 0;
+	p = stats_plateau(x + o, y + o, m);
+	return !isnan(p) && p < PLATEAU_STOP;
+}
+
+/*
  * How far the series still rose over its last half, in units of the noise
  * floor fl: the Theil-Sen slope of the last half of the last process
  * times that half's span.  A bounded cache that has filled drifts a little
@@ -767,6 +794,7 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 {
 	double q, qs, fl, med, exc, ft, fs, fp, rs, pl, sg, *tmp;
 	size_t i, high;
+	int lull;
 
 	res->first = y[0];
 	res->last = y[n - 1];
@@ -794,8 +822,9 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	qs = stats_median_rise(y, len, nseg);
 	if (qs < q)
 		qs = q;
-	pl = late_inconclusive(x, y, n, len, nseg, plateau_start(k, n, len,
-	    nseg), qs) ? NAN : res->plateau;
+	lull = below_earlier_rise(k, x, y, n, len, nseg);
+	pl = lull || late_inconclusive(x, y, n, len, nseg, plateau_start(k, n,
+	    len, nseg), qs) ? NAN : res->plateau;
 	tmp = xreallocarray(NULL, n, sizeof(*tmp));
 	memcpy(tmp, y, n * sizeof(*tmp));
 	med = stats_median(tmp, n);
@@ -832,7 +861,7 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
 	    res->snr >= MIN_SNR && res->tsgrowth > 0) {
 		rs = recent_snr(k, x, y, n, len, nseg, fl);
-		if (late_inconclusive(x, y, n, len, nseg,
+		if (lull || late_inconclusive(x, y, n, len, nseg,
 		    n - len[nseg - 1] / 2, qs))
 			rs = NAN;
 		if (!isnan(rs) && rs < RECENT_SNR) {

@@ -84,6 +84,19 @@ load lib
 	golden rank staircase rank rank/staircase.tsv
 }
 
+@test "rank: a last process pausing below where the one before still grew" {
+	# Two processes of 15 snapshots (column restart), 3 s apart, one
+	# sample 524288 B.  main.audit rose to 12 samples in the first, still
+	# at its pace (its last third's Theil-Sen slope 0.333 against 0.267
+	# samples/s before: plateau 0), then to 9 in the second and stayed
+	# there 6 snapshots (its last third flat, plateau 1; due 4 steps at
+	# its rate, P(0) = 0.02: a stop).  9 is below 12, which the first
+	# process passed without stopping: no bound, a leak.  main.cache
+	# filled to 10 and stopped in the first process (plateau 1): a
+	# plateau, though it too ends lower in the second (8).
+	golden rank lull rank rank/lull.tsv
+}
+
 @test "rank: a group that allocates on but keeps less of it filled: plateau" {
 	# main.cache keeps 250 of its first 300 objects (0.83) and 72 of the
 	# next 270 (0.27): its share kept fell to 0.32 of what it was, under
