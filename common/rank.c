@@ -29,7 +29,7 @@
 #define SPARSE_ALPHA	0.05	/* a stop of sparse sample steps: P(so few) */
 #define SPARSE_MAX	500.0	/* sample steps expected: beyond, not sparse */
 #define RETAIN_FALL	0.5	/* kept share of allocations fell this much */
-#define STAIR_RISES	3	/* rises of a never-falling series: growth */
+#define STAIR_RISES	4	/* rises of a never-falling series: growth */
 
 struct snap {
 	int64_t		 t;

@@ -63,7 +63,7 @@ load lib
 
 @test "rank: a staircase that never fell is measured by its rise" {
 	# 30 snapshots 3 s apart, one sample 524288 B.  main.watch is 0 for
-	# 20 snapshots, then rises at 4 (1,2,2,2,3,3,4,4,4,4 samples), never
+	# 20 snapshots, then rises at 4 snapshots (1,2,2,2,3,3,4,4,4,4), never
 	# falling: its rise, 4 samples over a noise floor of 1 sample, gives
 	# snr 4 (the Theil-Sen slope, 17476.3 B/s over 87 s, gave 2.9 < 3,
 	# and it was a plateau); tau 0.54, p 5e-7: a leak.  main.fell is the
@@ -81,6 +81,10 @@ load lib
 	# regrown slice): it fell, but by under half a step, and its small
 	# moves add up to 180398 < 262400.  Due 3.6, had 2, P(X <= 2) = 0.30:
 	# a leak (plateau 1, and a plateau when any fall stopped the rule).
+	# main.fill rose 3 samples at 3 snapshots (1, 10, 23), as a cache's
+	# map regrown while it fills: 3 rises are no staircase (4 are), so
+	# the Theil-Sen growth stands, snr 2.32 < 3, not a leak (with 3 rises
+	# its rise gave snr 3 and a leak).
 	golden rank staircase rank rank/staircase.tsv
 }
 
