@@ -783,14 +783,38 @@ late_tail(const struct rank *k, const double *x, const double *y, size_t n,
 }
 
 /*
+ * The allocation checks of a group with allocation counters (ao, io:
+ * cumulative allocated and in-use objects per snapshot): the age of what
+ * it holds (Little's law), and a leak verdict that is still allocating
+ * but no longer keeping becomes plateau: it filled.
+ */
+static void
+alloc_checks(const double *x, const double *ao, const double *io, size_t n,
+    const size_t *len, size_t nseg, struct result *res)
+{
+	double rate, rc;
+
+	rate = stats_ols_seg(x, ao, len, nseg, NULL);
+	if (rate > 0 && io[n - 1] > 0)
+		res->age = io[n - 1] / rate;
+	rc = retention_change(ao, io, n, len, nseg);
+	if (strcmp(res->verdict, "leak") == 0 && rc < RETAIN_FALL) {
+		res->verdict = "plateau";
+		res->conf *= clamp01(rc / RETAIN_FALL);
+	}
+}
+
+/*
  * Analyse one group's series y over times x, cut into nseg processes of
- * len[] snapshots (icpt has room for one number per process): every
+ * len[] snapshots (icpt has room for one number per process), with its
+ * allocation counters ao and io when there are (else NULL): every
  * statistic, the verdict, and the leak confidence (the score before size
  * is weighed in).  Trends compare snapshots of one process only.
  */
 static void
-analyse(const struct rank *k, const double *x, const double *y, size_t n,
-    const size_t *len, size_t nseg, double *icpt, struct result *res)
+analyse(const struct rank *k, const double *x, const double *y,
+    const double *ao, const double *io, size_t n, const size_t *len,
+    size_t nseg, double *icpt, struct result *res)
 {
 	double q, qs, fl, med, exc, ft, fs, fp, rs, pl, sg, *tmp;
 	size_t i, high;
@@ -890,6 +914,9 @@ analyse(const struct rank *k, const double *x, const double *y, size_t n,
 			res->verdict = "burst";
 	} else
 		res->verdict = "steady";
+	res->age = NAN;
+	if (ao != NULL && io != NULL && n >= 2)
+		alloc_checks(x, ao, io, n, len, nseg, res);
 }
 
 static const struct rank *cmp_k;
@@ -1168,7 +1195,7 @@ rank_write(struct rank *k, struct tsv_writer *w)
 {
 	uint32_t *order, *kept, *rep;
 	struct result *res;
-	double *x, *y, *ao, *io, *icpt, totlast, maxg = 0, rate, rc;
+	double *x, *y, *ao, *io, *icpt, totlast, maxg = 0;
 	size_t n, i, j, nseg, *len, written = 0, leaks = 0;
 	const struct group *g;
 	char *buf = NULL;
@@ -1198,25 +1225,14 @@ rank_write(struct rank *k, struct tsv_writer *w)
 			y[i] = at(g->v, g->cap, kept[i]);
 		res[j].gid = (uint32_t)j;
 		res[j].rep = rep[j];
-		analyse(k, x, y, n, len, nseg, icpt, &res[j]);
-		res[j].share = totlast > 0 ? res[j].last / totlast : NAN;
-		res[j].age = NAN;
-		if (k->has_age && n >= 2) {
+		if (k->has_age)
 			for (i = 0; i < n; i++) {
 				ao[i] = at(g->ao, g->cap, kept[i]);
 				io[i] = at(g->io, g->cap, kept[i]);
 			}
-			rate = stats_ols_seg(x, ao, len, nseg, NULL);
-			if (rate > 0 && io[n - 1] > 0)
-				res[j].age = io[n - 1] / rate;
-			/* Still allocating, no longer keeping: it filled. */
-			rc = retention_change(ao, io, n, len, nseg);
-			if (strcmp(res[j].verdict, "leak") == 0 &&
-			    rc < RETAIN_FALL) {
-				res[j].verdict = "plateau";
-				res[j].conf *= clamp01(rc / RETAIN_FALL);
-			}
-		}
+		analyse(k, x, y, k->has_age ? ao : NULL, k->has_age ? io : NULL,
+		    n, len, nseg, icpt, &res[j]);
+		res[j].share = totlast > 0 ? res[j].last / totlast : NAN;
 		if (res[j].tsgrowth > maxg)
 			maxg = res[j].tsgrowth;
 	}
