@@ -30,6 +30,7 @@
 #define SPARSE_MAX	500.0	/* sample steps expected: beyond, not sparse */
 #define RETAIN_FALL	0.5	/* kept share of allocations fell this much */
 #define STAIR_RISES	4	/* rises of a never-falling series: growth */
+#define REGROW		1.6	/* floor step of a container regrown by doubling */
 
 struct snap {
 	int64_t		 t;
@@ -60,6 +61,7 @@ struct result {
 	double		 tsgrowth;
 	struct stats_mk	 mk;
 	uint32_t	 rep;		/* member index */
+	int		 regrown;	/* a container regrowing, see regrowth_due */
 };
 
 struct rank {
@@ -573,6 +575,51 @@ below_earlier_rise(const struct rank *k, const double *x, const double *y,
 }
 
 /*
+ * Whether the last process grows as a container regrown by doubling (a
+ * map's bucket arrays) and its next regrowth is not yet due.  Its floor
+ * (each value the least of it and every later one) steps up at each
+ * regrowth, to REGROW times the level before or more, and the old array
+ * freed after each.  For entries added at a steady rate each regrowth
+ * takes as long as all before it, twice the previous interval: a flat
+ * stretch since the last one says nothing of a stop until it lasts that
+ * long.  It takes two such steps, the last held at two snapshots or more,
+ * and a series that holds still after it but for one fall (the outgrown
+ * array freed): a cache sampled anew moves up and down about its floor.
+ * Such a container frees the array it outgrew at each step, so its share
+ * of allocations kept falls by design (see alloc_checks).
+ */
+static int
+regrowth_due(const double *x, const double *y, size_t n, const size_t *len,
+    size_t nseg)
+{
+	size_t o = n - len[nseg - 1], j, a = 0, b = 0, falls;
+	double floor_next, floor;
+
+	if (len[nseg - 1] < 4)
+		return 0;
+	floor_next = y[n - 1];
+	for (j = n - 1; j > o; j--) {
+		floor = y[j - 1] < floor_next ? y[j - 1] : floor_next;
+		if (floor > 0 && floor_next >= REGROW * floor) {
+			if (b == 0)
+				b = j;
+			else {
+				a = j;
+				break;
+			}
+		}
+		floor_next = floor;
+	}
+	if (a == 0 || b + 1 >= n)
+		return 0;
+	/* Between regrowths it holds still: one fall, the outgrown array. */
+	for (j = b + 1, falls = 0; j < n; j++)
+		if (y[j] < y[j - 1] && ++falls > 1)
+			return 0;
+	return x[n - 1] - x[b] < 2 * (x[b] - x[a]);
+}
+
+/*
  * How far the series still rose over its last half, in units of the noise
  * floor fl: the Theil-Sen slope of the last half of the last process
  * times that half's span.  A bounded cache that has filled drifts a little
@@ -798,7 +845,8 @@ alloc_checks(const double *x, const double *ao, const double *io, size_t n,
 	if (rate > 0 && io[n - 1] > 0)
 		res->age = io[n - 1] / rate;
 	rc = retention_change(ao, io, n, len, nseg);
-	if (strcmp(res->verdict, "leak") == 0 && rc < RETAIN_FALL) {
+	if (strcmp(res->verdict, "leak") == 0 && rc < RETAIN_FALL &&
+	    !res->regrown) {
 		res->verdict = "plateau";
 		res->conf *= clamp01(rc / RETAIN_FALL);
 	}
@@ -846,7 +894,8 @@ analyse(const struct rank *k, const double *x, const double *y,
 	qs = stats_median_rise(y, len, nseg);
 	if (qs < q)
 		qs = q;
-	lull = below_earlier_rise(k, x, y, n, len, nseg);
+	res->regrown = regrowth_due(x, y, n, len, nseg);
+	lull = res->regrown || below_earlier_rise(k, x, y, n, len, nseg);
 	pl = lull || late_inconclusive(x, y, n, len, nseg, plateau_start(k, n,
 	    len, nseg), qs) ? NAN : res->plateau;
 	tmp = xreallocarray(NULL, n, sizeof(*tmp));

@@ -101,6 +101,20 @@ load lib
 	golden rank lull rank rank/lull.tsv
 }
 
+@test "rank: a map regrown by doubling is not stopped before its next regrowth is due" {
+	# 30 snapshots 3 s apart.  main.sessions is a map that never drops
+	# an entry (gen4 map-never-deleted's bucket arrays): its floor steps
+	# up 1379720 -> 2527950 (x1.83) at 36 s and -> 5013856 (x1.98) at
+	# 69 s, each after the new and old arrays were briefly both live.
+	# The next regrowth is due about 2 x 33 s later; 18 s have passed,
+	# so its flat end (plateau 1) is no stop: a leak (a plateau before).
+	# main.tenants regrew at 51 s and 60 s and then held 27 s, more than
+	# 2 x 9 s: filled, a plateau.  main.lru's floor also steps x1.67 and
+	# x1.80, but it moves up and down about it after (3 falls): a cache
+	# sampled anew, a plateau.
+	golden rank regrow rank rank/regrow.tsv
+}
+
 @test "rank: a group that allocates on but keeps less of it filled: plateau" {
 	# main.cache keeps 250 of its first 300 objects (0.83) and 72 of the
 	# next 270 (0.27): its share kept fell to 0.32 of what it was, under
