@@ -61,7 +61,6 @@ struct result {
 	double		 tsgrowth;
 	struct stats_mk	 mk;
 	uint32_t	 rep;		/* member index */
-	int		 regrown;	/* a container regrowing, see regrowth_due */
 };
 
 struct rank {
@@ -833,11 +832,13 @@ late_tail(const struct rank *k, const double *x, const double *y, size_t n,
  * The allocation checks of a group with allocation counters (ao, io:
  * cumulative allocated and in-use objects per snapshot): the age of what
  * it holds (Little's law), and a leak verdict that is still allocating
- * but no longer keeping becomes plateau: it filled.
+ * but no longer keeping becomes plateau: it filled, unless it is a
+ * container regrowing (regrown, see regrowth_due), which frees what it
+ * outgrew by design.
  */
 static void
 alloc_checks(const double *x, const double *ao, const double *io, size_t n,
-    const size_t *len, size_t nseg, struct result *res)
+    const size_t *len, size_t nseg, int regrown, struct result *res)
 {
 	double rate, rc;
 
@@ -846,7 +847,7 @@ alloc_checks(const double *x, const double *ao, const double *io, size_t n,
 		res->age = io[n - 1] / rate;
 	rc = retention_change(ao, io, n, len, nseg);
 	if (strcmp(res->verdict, "leak") == 0 && rc < RETAIN_FALL &&
-	    !res->regrown) {
+	    !regrown) {
 		res->verdict = "plateau";
 		res->conf *= clamp01(rc / RETAIN_FALL);
 	}
@@ -866,7 +867,7 @@ analyse(const struct rank *k, const double *x, const double *y,
 {
 	double q, qs, fl, med, exc, ft, fs, fp, rs, pl, sg, *tmp;
 	size_t i, high;
-	int lull;
+	int regrown, no_stop;
 
 	res->first = y[0];
 	res->last = y[n - 1];
@@ -894,9 +895,9 @@ analyse(const struct rank *k, const double *x, const double *y,
 	qs = stats_median_rise(y, len, nseg);
 	if (qs < q)
 		qs = q;
-	res->regrown = regrowth_due(x, y, n, len, nseg);
-	lull = res->regrown || below_earlier_rise(k, x, y, n, len, nseg);
-	pl = lull || late_inconclusive(x, y, n, len, nseg, plateau_start(k, n,
+	regrown = regrowth_due(x, y, n, len, nseg);
+	no_stop = regrown || below_earlier_rise(k, x, y, n, len, nseg);
+	pl = no_stop || late_inconclusive(x, y, n, len, nseg, plateau_start(k, n,
 	    len, nseg), qs) ? NAN : res->plateau;
 	tmp = xreallocarray(NULL, n, sizeof(*tmp));
 	memcpy(tmp, y, n * sizeof(*tmp));
@@ -934,7 +935,7 @@ analyse(const struct rank *k, const double *x, const double *y,
 	else if (res->mk.tau >= MIN_TAU && res->mk.p <= ALPHA &&
 	    res->snr >= MIN_SNR && res->tsgrowth > 0) {
 		rs = recent_snr(k, x, y, n, len, nseg, fl);
-		if (lull || late_inconclusive(x, y, n, len, nseg,
+		if (no_stop || late_inconclusive(x, y, n, len, nseg,
 		    n - len[nseg - 1] / 2, qs))
 			rs = NAN;
 		if (!isnan(rs) && rs < RECENT_SNR) {
@@ -965,7 +966,7 @@ analyse(const struct rank *k, const double *x, const double *y,
 		res->verdict = "steady";
 	res->age = NAN;
 	if (ao != NULL && io != NULL && n >= 2)
-		alloc_checks(x, ao, io, n, len, nseg, res);
+		alloc_checks(x, ao, io, n, len, nseg, regrown, res);
 }
 
 static const struct rank *cmp_k;
