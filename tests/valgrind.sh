@@ -7,8 +7,9 @@
 # counts the error (printed at the end).  The runner's stages run under
 # valgrind too (--trace-children).
 #
-# One exception: the leaks of a process killed by a signal (a stage the
-# runner stops with SIGTERM, a writer whose reader left, SIGPIPE).  It
+# One exception: the leaks of a process killed by a signal the tests send
+# (a stage the runner stops with SIGTERM, a writer whose reader left,
+# SIGPIPE; SIGINT, SIGHUP).  It
 # frees nothing, and what only its registers held at that instant reads as
 # "definitely lost", depending on where the signal landed.  Its other
 # errors (invalid reads, uninitialised values) still fail the run.
@@ -90,18 +91,34 @@ jobs=${VALGRIND_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 # shellcheck disable=SC2086
 printf '%s\n' ${*:-$SUITES} |
     xargs -P "$jobs" -n 1 sh "$0" --one || status=1
-# A log is bad when its ERROR SUMMARY counts an error context, unless the
-# process was killed by a signal and every context is a leak record.
+# A log is bad when it holds an error record, or a leak record of a
+# process that was not stopped by a signal the tests send (HUP, INT, PIPE,
+# TERM), or when its ERROR SUMMARY counts a context that no leak record of
+# such a process explains.  A record is a heading followed by a stack
+# ("at 0x..."); a process SIGKILLed has no summary, only its records.  A
+# crash (SIGSEGV, SIGABRT, ...) is an error record of its own.
 bad_log() {
 	awk '
-	/Process terminating with default action of signal/ { sig = 1 }
-	/ are (definitely|indirectly) lost in loss record / { leaks++ }
+	/ at 0x/ && head != "" {
+		if (head ~ /default action of signal (1|2|13|15) /)
+			sig = 1
+		else if (head ~ / are (definitely|indirectly) lost in loss record /)
+			leaks++
+		else
+			other++
+		head = ""
+		next
+	}
 	/ ERROR SUMMARY: / {
 		for (i = 1; i < NF; i++)
 			if ($(i + 1) ~ /^contexts/)
 				ctx += $i
 	}
-	END { exit !(ctx > 0 && !(sig && ctx == leaks)) }' "$1"
+	{ head = $0 ~ /^==[0-9]+== [^ ]/ ? $0 : "" }
+	END {
+		exit !(other > 0 || (leaks > 0 && !sig) ||
+		    (ctx > 0 && !(sig && ctx == leaks)))
+	}' "$1"
 }
 for f in "$vlog"/*.log; do
 	[ -e "$f" ] && bad_log "$f" || continue
